@@ -1,0 +1,16 @@
+# Entry points of the Zalo OA suite (see README.md).
+PYTHON ?= python3
+
+.PHONY: run test lint format
+
+run:  ## demo database + Zalo simulator + Odoo (Ctrl-C stops both)
+	$(PYTHON) scripts/dev.py run
+
+test:  ## lint, pure tests, Odoo tests, end-to-end tests; ends with "N passed, N failed, N skipped"
+	$(PYTHON) scripts/dev.py test
+
+lint:
+	$(PYTHON) -m ruff check . && $(PYTHON) -m ruff format --check . && $(PYTHON) -m pylint --rcfile=.pylintrc zalo_oa*
+
+format:
+	$(PYTHON) -m ruff format . && $(PYTHON) -m ruff check --fix .

@@ -1,0 +1,16 @@
+{
+    "name": "Zalo OA - Portal Login",
+    "version": "17.0.1.0.0",
+    "summary": "Log in to the customer portal with Zalo",
+    "category": "Website",
+    "author": "Zalo OA for Odoo contributors",
+    "license": "LGPL-3",
+    "depends": ["zalo_oa", "auth_oauth"],
+    "external_dependencies": {"python": ["jwt"]},
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "installable": True,
+    "auto_install": False,
+    "application": False,
+}
