@@ -10,6 +10,9 @@
     "data": [
         "security/zalo_oa_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/zalo_oa_views.xml",
+        "views/zalo_api_log_views.xml",
         "views/zalo_oa_menus.xml",
         "views/res_config_settings_views.xml",
     ],

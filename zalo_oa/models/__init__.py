@@ -1,1 +1,1 @@
-from . import res_config_settings
+from . import res_config_settings, zalo_api_log, zalo_oa

@@ -35,3 +35,9 @@ class ResConfigSettings(models.TransientModel):
         default=GRAPH_URL,
         help="Base URL of Zalo's Graph API (social login profile).",
     )
+    zalo_api_log_retention_days = fields.Integer(
+        string="Keep API logs (days)",
+        config_parameter="zalo_oa.api_log_retention_days",
+        default=30,
+        help="API log rows older than this are deleted every day. 0 keeps them forever.",
+    )

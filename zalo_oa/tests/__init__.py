@@ -1,1 +1,1 @@
-from . import test_settings
+from . import test_oa_connect, test_oa_security, test_oa_tokens, test_settings
