@@ -133,6 +133,16 @@ class ZaloOA(models.Model):
     setup_connected_done = fields.Boolean(compute="_compute_setup", string="Connected")
     setup_webhook_done = fields.Boolean(compute="_compute_setup", string="First webhook")
     api_log_count = fields.Integer(compute="_compute_api_log_count", groups=MANAGER)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Author partner",
+        readonly=True,
+        copy=False,
+        help="Author of the replies typed in Zalo's own OA app, mirrored into Discuss.",
+    )
+    link_count = fields.Integer(compute="_compute_counts", string="Partners")
+    event_count = fields.Integer(compute="_compute_counts", string="Events")
+    event_error_count = fields.Integer(compute="_compute_counts", string="Event errors")
 
     _sql_constraints = [
         (
@@ -202,7 +212,68 @@ class ZaloOA(models.Model):
         for oa in self:
             oa.api_log_count = counts.get(oa, 0)
 
+    def _compute_counts(self):
+        links = dict(
+            self.env["zalo.partner.link"]
+            .sudo()
+            ._read_group([("oa_id", "in", self.ids)], ["oa_id"], ["__count"])
+        )
+        events = dict(
+            self.env["zalo.event"]
+            .sudo()
+            ._read_group([("oa_id", "in", self.ids)], ["oa_id"], ["__count"])
+        )
+        errors = dict(
+            self.env["zalo.event"]
+            .sudo()
+            ._read_group(
+                [("oa_id", "in", self.ids), ("state", "=", "error")], ["oa_id"], ["__count"]
+            )
+        )
+        for oa in self:
+            oa.link_count = links.get(oa, 0)
+            oa.event_count = events.get(oa, 0)
+            oa.event_error_count = errors.get(oa, 0)
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()  # webhook lookup cache (zalo.event._webhook_oa)
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"oa_id", "app_id", "active", "app_secret_enc", "oa_secret_key_enc"} & set(vals):
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
     # ------------------------------------------------------------------ helpers
+
+    def _zalo_author_partner(self):
+        """The partner that authors OA replies typed outside Odoo (created once)."""
+        self.ensure_one()
+        oa = self.sudo()
+        if not oa.partner_id:
+            oa.partner_id = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": oa.zalo_name or oa.name,
+                        "company_id": oa.company_id.id,
+                        "is_company": True,
+                        "comment": _("Zalo Official Account %s", oa.name),
+                    }
+                )
+            )
+        return oa.partner_id
 
     def _check_manager(self):
         if not self.env.is_superuser() and not self.env.user.has_group(MANAGER):
@@ -685,6 +756,20 @@ class ZaloOA(models.Model):
             }
         )
         return True
+
+    def action_view_links(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_partner_link")
+        action["domain"] = [("oa_id", "=", self.id)]
+        action["context"] = {"default_oa_id": self.id, "active_test": False}
+        return action
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_event")
+        action["domain"] = [("oa_id", "=", self.id)]
+        action["context"] = {"search_default_filter_errors": bool(self.event_error_count)}
+        return action
 
     def action_view_api_logs(self):
         self.ensure_one()

@@ -1,0 +1,96 @@
+import json
+import logging
+import threading
+
+import odoo
+from odoo import SUPERUSER_ID, api, http
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+
+#: Zalo events are small JSON documents; anything bigger is not Zalo.
+MAX_BODY_BYTES = 256 * 1024
+
+
+def _json_response(payload, status=200):
+    return request.make_response(
+        json.dumps(payload),
+        headers=[("Content-Type", "application/json")],
+        status=status,
+    )
+
+
+def _process_after_response(dbname, event_id):
+    """Run after the 200 went out (werkzeug ``call_on_close``), in a fresh transaction."""
+    try:
+        registry = odoo.registry(dbname)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["zalo.event"]._process_inline(event_id)
+    except Exception:
+        _logger.exception("Zalo event %s: processing after acknowledgement failed", event_id)
+        try:
+            with odoo.registry(dbname).cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["zalo.event"]._trigger_processing()
+        except Exception:
+            _logger.exception("Zalo event %s: could not wake the event queue", event_id)
+
+
+class ZaloWebhookController(http.Controller):
+    @http.route(
+        "/zalo_oa/webhook",
+        type="http",
+        auth="none",
+        methods=["GET", "POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def webhook(self, **kwargs):
+        """Zalo's webhook: store first, acknowledge at once, process afterwards.
+
+        Always answers 200 to well-formed requests, including ones it ignores (bad
+        signature, unknown OA): Zalo's console only saves a webhook URL that answers
+        200, and a 4xx/5xx makes Zalo retry for hours. Nothing is stored for them.
+        """
+        httprequest = request.httprequest
+        if httprequest.method == "GET":
+            challenge = kwargs.get("hub.challenge")
+            return request.make_response(challenge or "Zalo OA webhook is ready.")
+        length = httprequest.content_length
+        if length is not None and length > MAX_BODY_BYTES:
+            return _json_response({"status": "ignored", "reason": "body too large"}, 413)
+        raw = httprequest.get_data(cache=False)
+        if len(raw) > MAX_BODY_BYTES:
+            return _json_response({"status": "ignored", "reason": "body too large"}, 413)
+        if not request.db:
+            return _json_response({"status": "ignored", "reason": "no database"})
+        env = request.env(user=SUPERUSER_ID)
+        try:
+            result = env["zalo.event"]._webhook_receive(raw, httprequest.headers)
+        except Exception:
+            # Storage itself failed (database down...): say so, so that Zalo delivers
+            # the event again later rather than believing it arrived.
+            _logger.exception("Zalo webhook: the event could not be stored")
+            request.env.cr.rollback()
+            return _json_response({"status": "error", "reason": "try again"}, 503)
+        if result.status == "ignored":
+            _logger.info("Zalo webhook ignored: %s", result.reason)
+            return _json_response({"status": "ignored", "reason": result.reason})
+        if result.status == "duplicate":
+            return _json_response({"status": "duplicate"})
+        # Stored before acknowledging: the event must survive whatever happens next.
+        env.cr.commit()  # pylint: disable=invalid-commit
+        if not result.inline:
+            env["zalo.event"]._trigger_processing()
+            return _json_response({"status": "queued"})
+        if env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False):
+            # Tests share one transaction with the server: process before answering.
+            env["zalo.event"]._process_inline(result.event_id)
+            return _json_response({"status": "processed"})
+        response = _json_response({"status": "stored"})
+        response.call_on_close(
+            lambda dbname=env.cr.dbname, event_id=result.event_id: _process_after_response(
+                dbname, event_id
+            )
+        )
+        return response

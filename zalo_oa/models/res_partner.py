@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+
+from ..tools.phone import InvalidPhoneError, normalize_phone
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    zalo_link_ids = fields.One2many("zalo.partner.link", "partner_id", string="Zalo links")
+    zalo_link_count = fields.Integer(compute="_compute_zalo_link_count", string="Zalo")
+    zalo_phone_normalized = fields.Char(
+        compute="_compute_zalo_phone_normalized",
+        store=True,
+        index="btree_not_null",
+        help="Mobile (or phone) in Zalo's 84… form, used to match Zalo users to contacts.",
+    )
+
+    @api.depends("mobile", "phone", "country_id")
+    def _compute_zalo_phone_normalized(self):
+        for partner in self:
+            value = False
+            region = partner.country_id.code or "VN"
+            for number in (partner.mobile, partner.phone):
+                if not number:
+                    continue
+                try:
+                    value = normalize_phone(number, default_region=region)
+                    break
+                except InvalidPhoneError:
+                    continue
+            partner.zalo_phone_normalized = value
+
+    def _compute_zalo_link_count(self):
+        counts = dict(
+            self.env["zalo.partner.link"]
+            .sudo()
+            ._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
+        )
+        for partner in self:
+            partner.zalo_link_count = counts.get(partner, 0)
+
+    @api.model
+    def _zalo_match_phone(self, phone, company=None):
+        """The one contact whose normalised phone is ``phone`` (84…), else nothing."""
+        domain = [("zalo_phone_normalized", "=", phone)]
+        if company:
+            domain += [("company_id", "in", [False, company.id])]
+        partners = self.sudo().search(domain, limit=2)
+        return partners if len(partners) == 1 else self.browse()
+
+    def action_view_zalo_links(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_partner_link")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"active_test": False}
+        return action

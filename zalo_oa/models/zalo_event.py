@@ -1,0 +1,643 @@
+import base64
+import json
+import logging
+import threading
+from datetime import datetime, timedelta, timezone
+
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.tools import ormcache
+
+from ..tools import webhook as zalo_webhook
+from ..tools.errors import ZaloError
+from ..tools.phone import InvalidPhoneError, normalize_phone
+from .discuss_channel import WINDOW
+
+_logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BATCH_SIZE = 100
+STUCK_AFTER = timedelta(minutes=15)
+#: ``oa_send_*`` echoes wait a little: the send that caused them must be recorded first.
+ECHO_DELAY = timedelta(seconds=10)
+MEDIA_MAX_BYTES = 25 * 1024 * 1024
+MEDIA_TYPES = ("image", "gif", "file", "audio", "video", "sticker")
+STATES = [
+    ("received", "Received"),
+    ("queued", "Queued"),
+    ("processing", "Processing"),
+    ("processed", "Processed"),
+    ("error", "Error"),
+]
+
+
+class WebhookResult:
+    """What the webhook controller answers, and what it processes after storing."""
+
+    def __init__(self, status, reason, event_id=None, inline=False):
+        self.status = status  # "stored", "duplicate", "ignored"
+        self.reason = reason
+        self.event_id = event_id
+        self.inline = inline
+
+
+def _ms_to_datetime(value):
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc).replace(tzinfo=None)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+class ZaloEvent(models.Model):
+    """A webhook event, stored before it is acknowledged, then processed idempotently."""
+
+    _name = "zalo.event"
+    _description = "Zalo Webhook Event"
+    _order = "id desc"
+    _rec_name = "event_name"
+
+    oa_id = fields.Many2one(
+        "zalo.oa", string="Official Account", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="oa_id.company_id", store=True)
+    event_name = fields.Char(required=True, index=True, readonly=True)
+    event_key = fields.Char(required=True, readonly=True)
+    zalo_msg_id = fields.Char(string="Zalo message ID", readonly=True)
+    zalo_user_id = fields.Char(string="Zalo user ID", index="btree_not_null", readonly=True)
+    zalo_timestamp = fields.Datetime(string="Zalo time", readonly=True)
+    payload = fields.Text(readonly=True)
+    state = fields.Selection(STATES, default="received", required=True, index=True)
+    error = fields.Text(readonly=True)
+    note = fields.Char(string="Processing note", readonly=True)
+    attempts = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True)
+    processed_at = fields.Datetime(readonly=True)
+    num_retry = fields.Integer(string="Zalo redelivery", readonly=True)
+    signature_variant = fields.Char(readonly=True)
+    partner_link_id = fields.Many2one(
+        "zalo.partner.link", string="Partner link", readonly=True, ondelete="set null"
+    )
+    channel_id = fields.Many2one(
+        "discuss.channel", string="Conversation", readonly=True, ondelete="set null"
+    )
+    message_id = fields.Many2one("mail.message", readonly=True, ondelete="set null")
+
+    _sql_constraints = [
+        ("event_unique", "UNIQUE(oa_id, event_key)", "This Zalo event is already stored."),
+    ]
+
+    # ================================================================ receive
+
+    @api.model
+    @ormcache("zalo_oa_id")
+    def _webhook_oa(self, zalo_oa_id):
+        """(record id, app id, OA id, secrets) of a connected OA, cached per worker."""
+        oa = self.env["zalo.oa"].sudo().search([("oa_id", "=", zalo_oa_id)], limit=1)
+        if not oa:
+            return None
+        secrets = tuple(
+            (label, value)
+            for label, value in (("oa_secret", oa.oa_secret_key), ("app_secret", oa.app_secret))
+            if value
+        )
+        return oa.id, oa.app_id or "", oa.oa_id, secrets
+
+    @api.model
+    def _webhook_candidate_oa_ids(self, event, payload):
+        candidates = [event.oa_id, payload.get("oa_id"), payload.get("oaId")]
+        for side in ("recipient", "sender"):
+            value = payload.get(side)
+            if isinstance(value, dict):
+                candidates.append(value.get("id"))
+        seen = []
+        for value in candidates:
+            if value not in (None, "") and str(value) not in seen:
+                seen.append(str(value))
+        return seen
+
+    @api.model
+    def _webhook_receive(self, raw_body, headers):
+        """Verify, store (once) and classify one webhook delivery. Never raises."""
+        try:
+            payload = json.loads(raw_body)
+        except (ValueError, UnicodeDecodeError):
+            return WebhookResult("ignored", "invalid JSON")
+        if not isinstance(payload, dict):
+            return WebhookResult("ignored", "not a JSON object")
+        try:
+            event = zalo_webhook.parse_event(payload)
+        except zalo_webhook.WebhookParseError as exc:
+            return WebhookResult("ignored", f"unreadable event: {exc}")
+        oa_info = None
+        for candidate in self._webhook_candidate_oa_ids(event, payload):
+            oa_info = self._webhook_oa(candidate)
+            if oa_info:
+                break
+        if not oa_info:
+            return WebhookResult("ignored", "unknown Official Account")
+        oa_record_id, app_id, zalo_oa_id, secrets = oa_info
+        if payload.get("app_id") and app_id and str(payload["app_id"]) != app_id:
+            return WebhookResult("ignored", "unknown app")
+        variant = zalo_webhook.verify_signature(
+            headers.get(zalo_webhook.SIGNATURE_HEADER),
+            raw_body,
+            app_id,
+            event.timestamp,
+            secrets=secrets,
+            alt_ids=(("oa_id", zalo_oa_id),),
+        )
+        if not variant:
+            return WebhookResult("ignored", "missing or invalid signature")
+        key = zalo_webhook.event_key(event)
+        inline = self._is_cheap(event)
+        self.env.cr.execute(
+            """
+            INSERT INTO zalo_event (oa_id, event_name, event_key, zalo_msg_id, zalo_user_id,
+                                    zalo_timestamp, payload, state, attempts, next_attempt_at,
+                                    num_retry, signature_variant, company_id,
+                                    create_uid, write_uid, create_date, write_date)
+            SELECT %(oa)s, %(name)s, %(key)s, %(msg)s, %(user)s, %(ts)s, %(payload)s, %(state)s,
+                   0, %(next)s, %(retry)s, %(variant)s, oa.company_id,
+                   1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM zalo_oa oa WHERE oa.id = %(oa)s
+            ON CONFLICT (oa_id, event_key) DO NOTHING
+            RETURNING id
+            """,
+            {
+                "oa": oa_record_id,
+                "name": event.event_name or "unknown",
+                "key": key,
+                "msg": event.msg_id,
+                "user": event.user_id,
+                "ts": _ms_to_datetime(event.timestamp),
+                "payload": raw_body.decode("utf-8", "replace")
+                if isinstance(raw_body, bytes)
+                else raw_body,
+                "state": "received" if inline else "queued",
+                "next": self._first_attempt_at(event),
+                "retry": zalo_webhook.retry_count(headers),
+                "variant": variant,
+            },
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return WebhookResult("duplicate", "already received")
+        self.env.cr.execute(
+            """UPDATE zalo_oa SET last_webhook_at = now() at time zone 'UTC'
+                WHERE id = %s AND (last_webhook_at IS NULL
+                       OR last_webhook_at < now() at time zone 'UTC' - interval '1 hour')""",
+            [oa_record_id],
+        )
+        return WebhookResult("stored", "stored", row[0], inline)
+
+    @api.model
+    def _is_cheap(self, event):
+        """Processed right after the acknowledgement: no download, no Zalo call expected."""
+        if isinstance(event, zalo_webhook.MessageEvent):
+            return event.direction == "inbound" and not event.attachments
+        return isinstance(event, (zalo_webhook.ReceiptEvent, zalo_webhook.FollowEvent))
+
+    @api.model
+    def _first_attempt_at(self, event):
+        if isinstance(event, zalo_webhook.MessageEvent) and event.direction == "outbound":
+            return fields.Datetime.now() + ECHO_DELAY
+        return None
+
+    def _trigger_processing(self):
+        self.env.ref("zalo_oa.ir_cron_zalo_process_events")._trigger()
+
+    # ================================================================ process
+
+    @api.model
+    def _process_inline(self, event_id):
+        """Process one freshly stored event now, unless a worker already has it."""
+        self.env.cr.execute(
+            """SELECT id FROM zalo_event WHERE id = %s AND state IN ('received', 'queued')
+               FOR UPDATE SKIP LOCKED""",
+            [event_id],
+        )
+        if not self.env.cr.fetchone():
+            return False
+        return self.browse(event_id)._process()
+
+    def _process(self):
+        """Process events; each in a savepoint, failures retried with backoff."""
+        done = True
+        for event in self:
+            event.attempts += 1
+            try:
+                with self.env.cr.savepoint():
+                    event._process_one()
+            except Exception as exc:
+                done = False
+                event._schedule_retry(exc)
+            else:
+                event.write(
+                    {
+                        "state": "processed",
+                        "processed_at": fields.Datetime.now(),
+                        "error": False,
+                        "next_attempt_at": False,
+                    }
+                )
+        return done
+
+    def _schedule_retry(self, exc):
+        self.ensure_one()
+        if isinstance(exc, ZaloError):
+            text = self.oa_id._zalo_error_text(exc)
+            retry = exc.retryable or exc.kind in ("auth", "network", "server", "rate_limit")
+        else:
+            text = f"{type(exc).__name__}: {exc}"
+            retry = True
+        if retry and self.attempts < MAX_ATTEMPTS:
+            delay = timedelta(minutes=2 ** (self.attempts - 1))
+            self.write(
+                {
+                    "state": "queued",
+                    "error": text,
+                    "next_attempt_at": fields.Datetime.now() + delay,
+                }
+            )
+            _logger.info(
+                "Zalo event %s failed (attempt %s), retried later: %s", self.id, self.attempts, text
+            )
+        else:
+            self.write({"state": "error", "error": text, "next_attempt_at": False})
+            _logger.warning(
+                "Zalo event %s (%s) failed for good: %s", self.id, self.event_name, text
+            )
+
+    def _process_one(self):
+        self.ensure_one()
+        event = zalo_webhook.parse_event(self.payload)
+        if isinstance(event, zalo_webhook.MessageEvent):
+            if event.is_anonymous:
+                return self._handle_anonymous(event)
+            if event.direction == "outbound":
+                return self._handle_oa_echo(event)
+            return self._handle_message(event)
+        if isinstance(event, zalo_webhook.ReceiptEvent):
+            return self._handle_receipt(event)
+        if isinstance(event, zalo_webhook.FollowEvent):
+            return self._handle_follow(event)
+        if isinstance(event, zalo_webhook.UserSubmitInfoEvent):
+            return self._handle_submit_info(event)
+        if isinstance(event, zalo_webhook.TemplateStatusEvent):
+            return self._handle_template_status(event)
+        return self._handle_other(event)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _link_for(self, event):
+        if not event.user_id:
+            raise ValueError(_("The event names no Zalo user."))
+        link = (
+            self.env["zalo.partner.link"]
+            .sudo()
+            ._get_or_create(self.oa_id.sudo(), event.user_id, user_id_by_app=event.user_id_by_app)
+        )
+        self.partner_link_id = link
+        return link
+
+    def _touch_window(self, link, channel, when):
+        """The window runs 7 days from the customer's last interaction."""
+        when = when or fields.Datetime.now()
+        if not link.last_inbound_at or link.last_inbound_at < when:
+            link.last_inbound_at = when
+        expires = when + WINDOW
+        if channel and (
+            not channel.zalo_window_expires_at or channel.zalo_window_expires_at < expires
+        ):
+            channel.zalo_window_expires_at = expires
+
+    # ---------------------------------------------------------------- handlers
+
+    def _handle_message(self, event):
+        link = self._link_for(event)
+        if not link.is_follower and event.event_name.startswith("user_send_"):
+            pass  # non-followers may write too; is_follower comes from follow events
+        channel = self.env["discuss.channel"]._zalo_get_channel(link)
+        self.channel_id = channel
+        existing = (
+            self.env["zalo.message"]
+            .sudo()
+            .search(
+                [
+                    ("oa_id", "=", self.oa_id.id),
+                    ("direction", "=", "inbound"),
+                    ("zalo_msg_id", "=", event.msg_id),
+                ],
+                limit=1,
+            )
+            if event.msg_id
+            else None
+        )
+        if existing:
+            # The same message stored under another key (should not happen): keep one.
+            self.message_id = existing.mail_message_id
+            return
+        body, attachments = self._message_content(event, channel)
+        parent = self._quoted_message(event)
+        message = channel.with_context(zalo_inbound=True, mail_create_nosubscribe=True).sudo()
+        message = message.message_post(
+            author_id=link.partner_id.id,
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=attachments.ids,
+            parent_id=parent.id if parent else False,
+        )
+        self.message_id = message
+        self.env["zalo.message"].sudo().create(
+            {
+                "oa_id": self.oa_id.id,
+                "channel_id": channel.id,
+                "mail_message_id": message.id,
+                "partner_link_id": link.id,
+                "direction": "inbound",
+                "zalo_msg_id": event.msg_id,
+                "state": "delivered",
+            }
+        )
+        self._touch_window(link, channel, self.zalo_timestamp)
+
+    def _quoted_message(self, event):
+        if not event.quote_msg_id:
+            return None
+        quoted = (
+            self.env["zalo.message"]
+            .sudo()
+            .search(
+                [("oa_id", "=", self.oa_id.id), ("zalo_msg_id", "=", event.quote_msg_id)], limit=1
+            )
+        )
+        return quoted.mail_message_id or None
+
+    def _message_content(self, event, channel):
+        """(HTML body, ir.attachment records) for a message event."""
+        parts = []
+        if event.text:
+            parts.append(escape(event.text))
+        attachments = self.env["ir.attachment"]
+        for index, att in enumerate(event.attachments):
+            kind = att.type or event.message_type
+            if kind == "location" or att.latitude is not None:
+                lat, lng = att.latitude, att.longitude
+                url = f"https://www.google.com/maps?q={lat},{lng}"
+                parts.append(
+                    Markup('📍 <a href="%s" target="_blank" rel="noopener">%s</a>')
+                    % (url, _("Location %(lat)s, %(lng)s", lat=lat, lng=lng))
+                )
+            elif kind == "link":
+                title = att.title or att.url or _("Link")
+                link_html = Markup('🔗 <a href="%s" target="_blank" rel="noopener">%s</a>') % (
+                    att.url or "#",
+                    title,
+                )
+                if att.description:
+                    link_html += Markup("<br/>") + escape(att.description)
+                parts.append(link_html)
+            elif kind in ("business_card", "contact"):
+                card = " · ".join(
+                    str(v) for v in (att.title, att.description, att.payload.get("phone")) if v
+                )
+                parts.append(escape(_("Business card: %s", card or att.url or "")))
+            elif kind in MEDIA_TYPES and att.url:
+                attachment = self._download_attachment(att, kind, channel, index)
+                if attachment:
+                    attachments |= attachment
+                else:
+                    parts.append(
+                        Markup('<a href="%s" target="_blank" rel="noopener">%s</a>')
+                        % (att.url, _("%s (not downloaded)", kind))
+                    )
+            else:
+                parts.append(escape(_("[%s]", kind)))
+        if not parts and not attachments:
+            parts.append(escape(_("[%s]", event.message_type)))
+        return Markup("<br/>").join(parts), attachments
+
+    def _download_attachment(self, att, kind, channel, index):
+        client = self.oa_id.sudo()._zalo_client(None)
+        try:
+            content, mimetype = client.download_media(att.url, max_bytes=MEDIA_MAX_BYTES)
+        except ZaloError as err:
+            if err.retryable and self.attempts < MAX_ATTEMPTS:
+                raise
+            _logger.info("Zalo event %s: media not downloaded: %s", self.id, err)
+            return None
+        name = att.name or self._media_name(kind, mimetype, index)
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "datas": base64.b64encode(content),
+                    "mimetype": mimetype or False,
+                    "res_model": "discuss.channel",
+                    "res_id": channel.id,
+                }
+            )
+        )
+
+    def _media_name(self, kind, mimetype, index):
+        ext = {
+            "image/jpeg": ".jpg",
+            "image/png": ".png",
+            "image/gif": ".gif",
+            "image/webp": ".webp",
+            "video/mp4": ".mp4",
+            "audio/mpeg": ".mp3",
+            "audio/aac": ".aac",
+            "audio/mp4": ".m4a",
+            "application/pdf": ".pdf",
+        }.get(mimetype or "", "")
+        stamp = (self.zalo_timestamp or fields.Datetime.now()).strftime("%Y%m%d-%H%M%S")
+        return f"zalo-{kind}-{stamp}-{index + 1}{ext}"
+
+    def _handle_oa_echo(self, event):
+        """A reply typed in Zalo's own OA app (or our own send, echoed back)."""
+        ours = (
+            self.env["zalo.message"]
+            .sudo()
+            .search(
+                [
+                    ("oa_id", "=", self.oa_id.id),
+                    ("direction", "=", "outbound"),
+                    ("zalo_msg_id", "=", event.msg_id),
+                ],
+                limit=1,
+            )
+        )
+        if ours:
+            self.message_id = ours.mail_message_id
+            return
+        link = self._link_for(event)
+        channel = self.env["discuss.channel"]._zalo_get_channel(link)
+        self.channel_id = channel
+        body, attachments = self._message_content(event, channel)
+        author = self.oa_id.sudo()._zalo_author_partner()
+        message = (
+            channel.with_context(zalo_inbound=True)
+            .sudo()
+            .message_post(
+                author_id=author.id,
+                body=body,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachment_ids=attachments.ids,
+            )
+        )
+        self.message_id = message
+        self.env["zalo.message"].sudo().create(
+            {
+                "oa_id": self.oa_id.id,
+                "channel_id": channel.id,
+                "mail_message_id": message.id,
+                "partner_link_id": link.id,
+                "direction": "outbound",
+                "zalo_msg_id": event.msg_id,
+                "state": "sent",
+                "sent_at": self.zalo_timestamp or fields.Datetime.now(),
+            }
+        )
+
+    def _handle_anonymous(self, event):
+        """Anonymous widget visitors cannot be answered through /message/cs: kept only."""
+        self.note = _("Anonymous visitor message kept in the event log only.")
+
+    def _handle_receipt(self, event):
+        when = _ms_to_datetime(event.delivery_time) or self.zalo_timestamp
+        state = "read" if event.seen else "delivered"
+        msg_ids = list(event.msg_ids or ([event.msg_id] if event.msg_id else []))
+        self.env["zalo.message"]._apply_receipts(self.oa_id, msg_ids, state, when)
+        if event.tracking_id:
+            self._handle_tracking_receipt(event, state, when)
+
+    def _handle_tracking_receipt(self, event, state, when):
+        """Hook for ZBS delivery receipts (``tracking_id``), see zalo_oa_zbs."""
+        return None
+
+    def _handle_follow(self, event):
+        link = self._link_for(event)
+        link.is_follower = event.follow
+        if event.follow:
+            self._touch_window(link, link.channel_id, self.zalo_timestamp)
+        if link.channel_id:
+            text = (
+                _("%s followed the Official Account.", link.partner_id.name)
+                if event.follow
+                else _("%s unfollowed the Official Account.", link.partner_id.name)
+            )
+            link.channel_id._zalo_post_notice(text)
+
+    def _handle_submit_info(self, event):
+        link = self._link_for(event)
+        info = event.info or {}
+        phone = None
+        if event.phone:
+            try:
+                phone = normalize_phone(event.phone)
+            except InvalidPhoneError:
+                phone = None
+        if phone:
+            link.zalo_phone = phone
+            partner = link.partner_id
+            if link.is_shadow and not (partner.mobile or partner.phone):
+                partner.mobile = f"+{phone}"
+        channel = self.env["discuss.channel"]._zalo_get_channel(link)
+        self._touch_window(link, channel, self.zalo_timestamp)
+        details = ", ".join(f"{k}: {v}" for k, v in info.items() if v not in (None, ""))
+        channel._zalo_post_notice(
+            _(
+                "%(name)s shared their information: %(details)s",
+                name=link.partner_id.name,
+                details=details,
+            )
+        )
+
+    def _handle_template_status(self, event):
+        """Hook for ZBS template status changes, see zalo_oa_zbs."""
+        self.note = _("No template module installed: status change kept in the log only.")
+
+    def _handle_other(self, event):
+        """Known-but-unused and unknown events are kept, never dropped."""
+        self.note = _("Kept in the event log; nothing to do for this event.")
+
+    # ================================================================= queue
+
+    @api.model
+    def _cron_process_events(self, limit=BATCH_SIZE):
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self.flush_model()
+        self._recover_stuck()
+        self.env.cr.execute(
+            """SELECT id FROM zalo_event
+                WHERE state IN ('received', 'queued')
+                  AND (next_attempt_at IS NULL OR next_attempt_at <= now() at time zone 'UTC')
+                ORDER BY id
+                LIMIT %s
+                  FOR UPDATE SKIP LOCKED""",
+            [limit],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return
+        events = self.browse(ids)
+        events.write({"state": "processing"})
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        for event in events:
+            event._process()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        if len(ids) == limit:
+            self._trigger_processing()
+
+    @api.model
+    def _recover_stuck(self):
+        """Events left in Processing by a killed worker go back to the queue."""
+        limit = fields.Datetime.now() - STUCK_AFTER
+        stuck = self.search([("state", "=", "processing"), ("write_date", "<", limit)])
+        if stuck:
+            stuck.write({"state": "queued", "next_attempt_at": False})
+            _logger.info("Zalo: %s event(s) stuck in processing re-queued", len(stuck))
+
+    # =============================================================== actions
+
+    def action_retry(self):
+        events = self.filtered(lambda e: e.state in ("error", "queued", "received"))
+        events.write({"state": "queued", "next_attempt_at": False, "attempts": 0})
+        if events:
+            self._trigger_processing()
+        return True
+
+    def action_mark_error(self):
+        self.filtered(lambda e: e.state != "processed").write(
+            {"state": "error", "error": _("Marked as error by %s", self.env.user.name)}
+        )
+        return True
+
+    def action_view_payload(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+        }
+
+    @api.autovacuum
+    def _gc_processed_events(self):
+        days = int(
+            self.env["ir.config_parameter"].sudo().get_param("zalo_oa.event_retention_days") or 30
+        )
+        if days <= 0:
+            return
+        limit = fields.Datetime.now() - timedelta(days=days)
+        self.env.cr.execute(
+            "DELETE FROM zalo_event WHERE state = 'processed' AND create_date < %s", [limit]
+        )

@@ -1,0 +1,284 @@
+import base64
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.errors import ZaloError
+from ..tools.phone import InvalidPhoneError, normalize_phone
+
+_logger = logging.getLogger(__name__)
+
+AVATAR_MAX_BYTES = 2 * 1024 * 1024
+
+
+class ZaloPartnerLink(models.Model):
+    """The link between a Zalo user of one OA and an Odoo contact.
+
+    Zalo user ids are scoped per OA (``zalo_user_id``, the ``sender.id`` of webhooks
+    and the recipient of messages) and per app (``user_id_by_app``, the id Social
+    Login returns). One partner may have links in several OAs.
+    """
+
+    _name = "zalo.partner.link"
+    _description = "Zalo Partner Link"
+    _order = "last_inbound_at desc nulls last, id desc"
+    _rec_name = "display_name"
+
+    oa_id = fields.Many2one(
+        "zalo.oa", string="Official Account", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="oa_id.company_id", store=True)
+    zalo_user_id = fields.Char(string="Zalo user ID", required=True, readonly=True)
+    user_id_by_app = fields.Char(string="Zalo app user ID", index="btree_not_null", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", required=True, index=True, ondelete="restrict"
+    )
+    is_shadow = fields.Boolean(
+        string="Created from Zalo",
+        help="The contact was created automatically from the Zalo profile. Link it to an "
+        "existing contact to merge the history.",
+    )
+    is_follower = fields.Boolean(string="Follows the OA")
+    zalo_display_name = fields.Char(string="Name on Zalo", readonly=True)
+    zalo_avatar_url = fields.Char(string="Zalo avatar", readonly=True)
+    zalo_phone = fields.Char(string="Phone shared on Zalo", readonly=True)
+    last_inbound_at = fields.Datetime(string="Last message from customer", readonly=True)
+    profile_synced_at = fields.Datetime(readonly=True)
+    channel_id = fields.Many2one("discuss.channel", string="Conversation", readonly=True)
+    window_expires_at = fields.Datetime(
+        related="channel_id.zalo_window_expires_at", string="Reply window ends"
+    )
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "oa_user_unique",
+            "UNIQUE(oa_id, zalo_user_id)",
+            "This Zalo user is already linked in this Official Account.",
+        ),
+    ]
+
+    @api.depends("partner_id.name", "oa_id.name", "zalo_display_name")
+    def _compute_display_name(self):
+        for link in self:
+            name = link.partner_id.name or link.zalo_display_name or link.zalo_user_id
+            link.display_name = f"{name} ({link.oa_id.name})"
+
+    # ------------------------------------------------------------ resolution
+
+    @api.model
+    def _find(self, oa, zalo_user_id):
+        return self.with_context(active_test=False).search(
+            [("oa_id", "=", oa.id), ("zalo_user_id", "=", zalo_user_id)], limit=1
+        )
+
+    @api.model
+    def _get_or_create(self, oa, zalo_user_id, user_id_by_app=None, fetch_profile=True):
+        """The link of a Zalo user, created on first contact (with a shadow contact).
+
+        The new contact is named from the Zalo profile; when the phone shared on Zalo
+        matches exactly one existing contact, that contact is linked instead.
+        """
+        link = self._find(oa, zalo_user_id)
+        if link:
+            if user_id_by_app and not link.user_id_by_app:
+                link.user_id_by_app = user_id_by_app
+            return link
+        profile = {}
+        if fetch_profile:
+            profile = self._fetch_profile(oa, zalo_user_id)
+        user_id_by_app = user_id_by_app or profile.get("user_id_by_app")
+        phone = self._profile_phone(profile)
+        partner = self.env["res.partner"]
+        if phone:
+            partner = self.env["res.partner"]._zalo_match_phone(phone, oa.company_id)
+        if not partner and user_id_by_app:
+            # The same person already linked through another OA of the same app.
+            other = self.search(
+                [("user_id_by_app", "=", user_id_by_app), ("oa_id.app_id", "=", oa.app_id)],
+                limit=1,
+            )
+            partner = other.partner_id
+        is_shadow = not partner
+        if not partner:
+            partner = self.env["res.partner"].create(
+                self._shadow_partner_values(oa, zalo_user_id, profile, phone)
+            )
+        # A concurrent worker may have created the same link: the unique constraint
+        # decides, and we reuse the winner.
+        try:
+            with self.env.cr.savepoint():
+                link = self.create(
+                    {
+                        "oa_id": oa.id,
+                        "zalo_user_id": zalo_user_id,
+                        "user_id_by_app": user_id_by_app or False,
+                        "partner_id": partner.id,
+                        "is_shadow": is_shadow,
+                        "is_follower": bool(profile.get("user_is_follower")),
+                        "zalo_display_name": profile.get("display_name") or False,
+                        "zalo_avatar_url": profile.get("avatar") or False,
+                        "zalo_phone": phone or False,
+                        "profile_synced_at": profile and fields.Datetime.now(),
+                    }
+                )
+        except Exception:
+            existing = self._find(oa, zalo_user_id)
+            if not existing:
+                raise
+            if is_shadow:
+                partner.unlink()
+            return existing
+        return link
+
+    @api.model
+    def _fetch_profile(self, oa, zalo_user_id):
+        try:
+            return oa._zalo_call("get_user_detail", zalo_user_id) or {}
+        except ZaloError as err:
+            _logger.info("Zalo OA %s: no profile for user %s (%s)", oa.id, zalo_user_id, err)
+            return {}
+
+    @api.model
+    def _profile_phone(self, profile):
+        shared = profile.get("shared_info") or {}
+        raw = shared.get("phone")
+        if not raw or str(raw) in ("0", ""):
+            return None
+        try:
+            return normalize_phone(str(raw))
+        except InvalidPhoneError:
+            return None
+
+    @api.model
+    def _shadow_partner_values(self, oa, zalo_user_id, profile, phone):
+        name = profile.get("display_name") or _("Zalo user %s", zalo_user_id[-6:])
+        values = {
+            "name": name,
+            "company_id": False,
+            "comment": _("Created from a Zalo conversation with %s.", oa.name),
+        }
+        if phone:
+            values["mobile"] = f"+{phone}"
+        avatar = self._download_avatar(oa, profile.get("avatar"))
+        if avatar:
+            values["image_1920"] = avatar
+        return values
+
+    @api.model
+    def _download_avatar(self, oa, url):
+        if not url:
+            return False
+        try:
+            client = oa._zalo_client(None)
+            content, mimetype = client.download_media(url, max_bytes=AVATAR_MAX_BYTES)
+        except ZaloError as err:
+            _logger.info("Zalo OA %s: avatar not downloaded (%s)", oa.id, err)
+            return False
+        if mimetype and not mimetype.startswith("image/"):
+            return False
+        return base64.b64encode(content)
+
+    # --------------------------------------------------------------- actions
+
+    def action_sync_profile(self):
+        """Fetch the Zalo profile again: name, avatar, phone, follower status."""
+        for link in self:
+            try:
+                profile = link.oa_id._zalo_call(
+                    "get_user_detail", link.zalo_user_id, res_model=self._name, res_id=link.id
+                )
+            except ZaloError as err:
+                raise UserError(link.oa_id._zalo_error_text(err)) from None
+            phone = self._profile_phone(profile)
+            values = {
+                "zalo_display_name": profile.get("display_name") or link.zalo_display_name,
+                "zalo_avatar_url": profile.get("avatar") or link.zalo_avatar_url,
+                "is_follower": bool(profile.get("user_is_follower")),
+                "user_id_by_app": profile.get("user_id_by_app") or link.user_id_by_app,
+                "profile_synced_at": fields.Datetime.now(),
+            }
+            if phone:
+                values["zalo_phone"] = phone
+            link.write(values)
+            if link.is_shadow:
+                partner_values = {}
+                if profile.get("display_name"):
+                    partner_values["name"] = profile["display_name"]
+                if phone and not (link.partner_id.mobile or link.partner_id.phone):
+                    partner_values["mobile"] = f"+{phone}"
+                avatar = self._download_avatar(link.oa_id, profile.get("avatar"))
+                if avatar:
+                    partner_values["image_1920"] = avatar
+                if partner_values:
+                    link.partner_id.write(partner_values)
+        return True
+
+    def action_open_conversation(self):
+        self.ensure_one()
+        channel = self.channel_id or self.env["discuss.channel"]._zalo_get_channel(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "mail.action_discuss",
+            "params": {"active_id": f"discuss.channel_{channel.id}"},
+        }
+
+    def action_link_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Link to an existing contact"),
+            "res_model": "zalo.link.partner.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_link_id": self.id},
+        }
+
+    # ----------------------------------------------------------------- merge
+
+    def _merge_into(self, partner):
+        """Link to ``partner``: the conversation and its authorship move with the link.
+
+        When the old contact was a shadow created from Zalo and nothing else uses it,
+        it is archived.
+        """
+        self.ensure_one()
+        old = self.partner_id
+        if not partner or partner == old:
+            return
+        link = self.sudo()
+        channel = link.channel_id
+        if channel:
+            messages = (
+                self.env["mail.message"]
+                .sudo()
+                .search(
+                    [
+                        ("model", "=", "discuss.channel"),
+                        ("res_id", "=", channel.id),
+                        ("author_id", "=", old.id),
+                    ]
+                )
+            )
+            messages.write({"author_id": partner.id})
+            member = channel.channel_member_ids.filtered(lambda m: m.partner_id == old)
+            if partner in channel.channel_member_ids.partner_id:
+                member.unlink()
+            else:
+                member.write({"partner_id": partner.id})
+            channel.name = partner.name
+        was_shadow = link.is_shadow
+        link.write({"partner_id": partner.id, "is_shadow": False})
+        if was_shadow:
+            others = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search([("partner_id", "=", old.id), ("id", "!=", link.id)])
+            )
+            others.write({"partner_id": partner.id, "is_shadow": False})
+            old.sudo().write({"active": False})
+        if channel:
+            channel._zalo_post_notice(
+                _("Linked to the contact %(new)s (was %(old)s).", new=partner.name, old=old.name)
+            )

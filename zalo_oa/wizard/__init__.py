@@ -1,0 +1,1 @@
+from . import zalo_link_partner_wizard
