@@ -9,7 +9,16 @@
     "external_dependencies": {"python": ["jwt"]},
     "data": [
         "security/ir.model.access.csv",
+        "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
+        "views/auth_templates.xml",
+        "views/portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "zalo_oa_portal_login/static/src/scss/zalo_login.scss",
+        ],
+    },
     "installable": True,
     "auto_install": False,
     "application": False,

@@ -14,7 +14,8 @@ import time
 from collections import deque
 from typing import Any
 
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
 MAX_RECORDS = 10_000
 MAX_TEXT = 4000

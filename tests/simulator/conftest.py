@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from simhelpers import Api, Receiver
+from simhelpers import Api
+from simhelpers import Receiver
 
 from zalo_simulator.server import Simulator
 

@@ -6,7 +6,8 @@ import json
 import subprocess
 import sys
 
-from simhelpers import ROOT, oa_of
+from simhelpers import ROOT
+from simhelpers import oa_of
 
 from zalo_simulator.server import Simulator
 

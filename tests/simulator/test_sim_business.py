@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from simhelpers import PNG_1PX, oa_of
+from simhelpers import PNG_1PX
+from simhelpers import oa_of
 
 
 @pytest.fixture

@@ -6,7 +6,11 @@ import threading
 from http.server import ThreadingHTTPServer
 
 import pytest
-from zalo_fakes import ACCESS_TOKEN, APP_SECRET, BASE_URLS, FakeSession, RecordingHandler
+from zalo_fakes import ACCESS_TOKEN
+from zalo_fakes import APP_SECRET
+from zalo_fakes import BASE_URLS
+from zalo_fakes import FakeSession
+from zalo_fakes import RecordingHandler
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
-from . import (
-    discuss_channel,
-    res_config_settings,
-    res_partner,
-    zalo_api_log,
-    zalo_event,
-    zalo_message,
-    zalo_oa,
-    zalo_partner_link,
-)
+from . import discuss_channel
+from . import mail_message
+from . import res_config_settings
+from . import res_partner
+from . import zalo_api_log
+from . import zalo_event
+from . import zalo_message
+from . import zalo_oa
+from . import zalo_partner_link

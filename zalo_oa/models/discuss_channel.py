@@ -1,8 +1,14 @@
 from datetime import timedelta
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape
 
-from odoo import Command, _, api, fields, models
+from odoo import Command
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
 
 #: Zalo's advisory-message window: 7 days after the customer's last interaction.
 WINDOW = timedelta(days=7)
@@ -46,6 +52,9 @@ class DiscussChannel(models.Model):
             if channel.channel_type == "zalo":
                 channel.is_chat = True
 
+    def _zalo_can_send_template(self):
+        return False
+
     def _zalo_window_open(self):
         self.ensure_one()
         return bool(
@@ -67,6 +76,7 @@ class DiscussChannel(models.Model):
             info["zalo_window_expires_at"] = fields.Datetime.to_string(
                 channel.zalo_window_expires_at
             )
+            info["zalo_can_send_template"] = channel._zalo_can_send_template()
             info["zalo_partner"] = {
                 "id": link.partner_id.id,
                 "name": link.partner_id.name,
@@ -74,6 +84,46 @@ class DiscussChannel(models.Model):
                 "is_follower": link.is_follower,
             }
         return infos
+
+    # -------------------------------------------------------------- posting
+
+    def _zalo_is_staff_post(self, message_type, author_id=None):
+        """A reply to send to Zalo: a comment by a user, not an inbound/mirrored message."""
+        if self.channel_type != "zalo" or self.env.context.get("zalo_inbound"):
+            return False
+        if message_type != "comment":
+            return False
+        author = author_id or self.env.user.partner_id.id
+        link = self.zalo_partner_link_id
+        return author not in (link.partner_id.id, self.zalo_oa_id.partner_id.id)
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, *, message_type="notification", **kwargs):
+        if len(self) == 1 and self._zalo_is_staff_post(message_type, kwargs.get("author_id")):
+            if not self._zalo_window_open():
+                raise UserError(self._zalo_window_closed_text())
+            if not self.zalo_partner_link_id.zalo_user_id:
+                raise UserError(_("This conversation has no Zalo recipient."))
+        return super().message_post(message_type=message_type, **kwargs)
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        if self.channel_type == "zalo" and self._zalo_is_staff_post(
+            msg_vals.get("message_type", message.message_type), message.author_id.id
+        ):
+            self.env["zalo.message"]._queue_from_post(self, message)
+        return res
+
+    def _zalo_window_closed_text(self):
+        return _(
+            "The customer's last message is more than 7 days old: Zalo only accepts approved "
+            "ZBS template messages now. Send a template instead, or wait for the customer to "
+            "write again."
+        )
+
+    def zalo_action_send_template(self):
+        """Open the ZBS template composer for this conversation (see zalo_oa_zbs)."""
+        return False
 
     # ------------------------------------------------------------- creation
 

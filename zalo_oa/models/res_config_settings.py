@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import fields
+from odoo import models
 
 # Defaults mirror ``tools.endpoints.DEFAULT_URLS``; a database points these system
 # parameters at the Zalo simulator for demos and end-to-end tests.

@@ -1,6 +1,9 @@
-from odoo import api, fields, models
+from odoo import api
+from odoo import fields
+from odoo import models
 
-from ..tools.phone import InvalidPhoneError, normalize_phone
+from ..tools.phone import InvalidPhoneError
+from ..tools.phone import normalize_phone
 
 
 class ResPartner(models.Model):

@@ -1,9 +1,13 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
 
-from ..tools.errors import KIND_HELP, KINDS
+from ..tools.errors import KIND_HELP
+from ..tools.errors import KINDS
 
 _logger = logging.getLogger(__name__)
 

@@ -10,14 +10,21 @@ from hashlib import sha256
 
 import jwt
 
-from odoo import _, api, fields, models, modules
-from odoo.exceptions import AccessError, UserError
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo import modules
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.tools import consteq
 
 from ..tools import endpoints as zalo_endpoints
 from ..tools import oauth as zalo_oauth
 from ..tools.client import ZaloClient
-from ..tools.errors import KIND_AUTH, KIND_NETWORK, ZaloError
+from ..tools.errors import KIND_AUTH
+from ..tools.errors import KIND_NETWORK
+from ..tools.errors import ZaloError
 from . import zalo_crypto
 
 _logger = logging.getLogger(__name__)
@@ -143,6 +150,7 @@ class ZaloOA(models.Model):
     link_count = fields.Integer(compute="_compute_counts", string="Partners")
     event_count = fields.Integer(compute="_compute_counts", string="Events")
     event_error_count = fields.Integer(compute="_compute_counts", string="Event errors")
+    failed_message_count = fields.Integer(compute="_compute_counts", string="Failed messages")
 
     _sql_constraints = [
         (
@@ -230,7 +238,15 @@ class ZaloOA(models.Model):
                 [("oa_id", "in", self.ids), ("state", "=", "error")], ["oa_id"], ["__count"]
             )
         )
+        failed = dict(
+            self.env["zalo.message"]
+            .sudo()
+            ._read_group(
+                [("oa_id", "in", self.ids), ("state", "=", "failed")], ["oa_id"], ["__count"]
+            )
+        )
         for oa in self:
+            oa.failed_message_count = failed.get(oa, 0)
             oa.link_count = links.get(oa, 0)
             oa.event_count = events.get(oa, 0)
             oa.event_error_count = errors.get(oa, 0)
@@ -769,6 +785,13 @@ class ZaloOA(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_event")
         action["domain"] = [("oa_id", "=", self.id)]
         action["context"] = {"search_default_filter_errors": bool(self.event_error_count)}
+        return action
+
+    def action_view_failed_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_message")
+        action["domain"] = [("oa_id", "=", self.id)]
+        action["context"] = {"search_default_filter_failed": 1}
         return action
 
     def action_view_api_logs(self):

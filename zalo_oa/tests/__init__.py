@@ -1,8 +1,7 @@
-from . import (
-    test_inbound,
-    test_inbound_cost,
-    test_oa_connect,
-    test_oa_security,
-    test_oa_tokens,
-    test_settings,
-)
+from . import test_inbound
+from . import test_inbound_cost
+from . import test_oa_connect
+from . import test_oa_security
+from . import test_oa_tokens
+from . import test_outbound
+from . import test_settings

@@ -4,12 +4,19 @@ The simulator lives at the repository root (``zalo_simulator/``); Odoo tests tal
 it over loopback, never to Zalo (the client refuses other hosts while tests run).
 """
 
+import itertools
+import json
 import sys
+import time
 from pathlib import Path
 
-from odoo.tests import HttpCase, TransactionCase
+from odoo.tests import HttpCase
+from odoo.tests import TransactionCase
 
 from ..tools.oauth import TokenResponse
+from ..tools.webhook import compute_signature
+
+_SEQ = itertools.count(1)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,12 +48,10 @@ class ZaloSimulatorMixin:
         params = cls.env["ir.config_parameter"].sudo()
         for family, url in cls.sim.urls.items():
             params.set_param(f"zalo_oa.{family}_url", url)
-        from zalo_simulator.state import (
-            DEFAULT_APP_ID,
-            DEFAULT_APP_SECRET,
-            DEFAULT_OA_ID,
-            DEFAULT_OA_SECRET,
-        )
+        from zalo_simulator.state import DEFAULT_APP_ID
+        from zalo_simulator.state import DEFAULT_APP_SECRET
+        from zalo_simulator.state import DEFAULT_OA_ID
+        from zalo_simulator.state import DEFAULT_OA_SECRET
 
         cls.app_id = DEFAULT_APP_ID
         cls.app_secret = DEFAULT_APP_SECRET
@@ -77,6 +82,36 @@ class ZaloSimulatorMixin:
         )
         oa.sudo().oa_id = tokens["oa_id"]
         return tokens
+
+    def receive(self, oa, payload, secret=None):
+        """Sign ``payload`` like Zalo, store it through the webhook code and process it."""
+        payload.setdefault("app_id", oa.sudo().app_id)
+        payload.setdefault("timestamp", str(int(time.time() * 1000)))
+        raw = json.dumps(payload, ensure_ascii=False).encode()
+        mac = compute_signature(
+            payload["app_id"], raw, payload["timestamp"], secret or oa.sudo().oa_secret_key
+        )
+        result = self.env["zalo.event"]._webhook_receive(raw, {"X-ZEvent-Signature": f"mac={mac}"})
+        if result.status == "stored":
+            if result.inline:
+                self.env["zalo.event"]._process_inline(result.event_id)
+            else:
+                self.env["zalo.event"].browse(result.event_id).write({"next_attempt_at": False})
+                self.env["zalo.event"]._cron_process_events()
+        return result
+
+    def receive_text(self, oa, customer, text="Xin chào shop", msg_id=None):
+        """The customer writes to the OA (signed user_send_text, processed)."""
+        return self.receive(
+            oa,
+            {
+                "sender": {"id": customer["user_id"]},
+                "recipient": {"id": oa.oa_id},
+                "user_id_by_app": customer.get("user_id_by_app", ""),
+                "event_name": "user_send_text",
+                "message": {"text": text, "msg_id": msg_id or f"in-{next(_SEQ)}-{time.time()}"},
+            },
+        )
 
     def sim_calls(self, path_part):
         return [r for r in self.sim.requests() if path_part in r["path"]]

@@ -1,4 +1,5 @@
 import json
+import time
 
 from odoo.tests import tagged
 
@@ -26,7 +27,7 @@ class TestInboundCost(ZaloTransactionCase):
             "user_id_by_app": "7000000000000000001",
             "event_name": "user_send_text",
             "message": {"text": text, "msg_id": f"cost-{self.seq}-{user_id}"},
-            "timestamp": str(1795000000000 + self.seq),
+            "timestamp": str(int(time.time() * 1000) + self.seq),
         }
         raw = json.dumps(payload).encode()
         mac = compute_signature(self.app_id, raw, payload["timestamp"], self.oa_secret)

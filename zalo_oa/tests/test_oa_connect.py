@@ -1,5 +1,6 @@
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
 import jwt
 import requests
