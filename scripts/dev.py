@@ -24,8 +24,7 @@ import tarfile
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,11 +8,13 @@ import signal
 import sys
 
 from .server import Simulator
-from .state import DEFAULT_APP_ID
-from .state import DEFAULT_APP_SECRET
-from .state import DEFAULT_OA_ID
-from .state import DEFAULT_OA_NAME
-from .state import DEFAULT_OA_SECRET
+from .state import (
+    DEFAULT_APP_ID,
+    DEFAULT_APP_SECRET,
+    DEFAULT_OA_ID,
+    DEFAULT_OA_NAME,
+    DEFAULT_OA_SECRET,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

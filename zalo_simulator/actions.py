@@ -14,23 +14,13 @@ from urllib.parse import quote
 
 from . import errors as E
 from . import webhooks as W
-from .state import DEMO_CUSTOMERS
-from .state import Customer
-from .state import Message
-from .state import Template
+from .state import DEMO_CUSTOMERS, Customer, Message, Template
 from .templates import render_lines
-from .util import ControlError
-from .util import colour_for
-from .util import hex_id
-from .util import make_pdf
-from .util import make_png
-from .util import phone_to_84
-from .util import vn_day
+from .util import ControlError, colour_for, hex_id, make_pdf, make_png, phone_to_84, vn_day
 
 if TYPE_CHECKING:
     from .server import Simulator
-    from .state import OA
-    from .state import Media
+    from .state import OA, Media
     from .webhooks import Delivery
 
 USER_TYPES = (

@@ -15,15 +15,8 @@ from . import actions
 from . import errors as E
 from .api_openapi import require_oa
 from .state import Template
-from .templates import STATUSES
-from .templates import check_template_data
-from .templates import info
-from .templates import summary
-from .templates import validate_template_body
-from .util import normalize_zns_phone
-from .util import opaque_token
-from .util import sniff_kind
-from .util import zalo_ok
+from .templates import STATUSES, check_template_data, info, summary, validate_template_body
+from .util import normalize_zns_phone, opaque_token, sniff_kind, zalo_ok
 
 ZBS_IMAGE_MAX = 500 * 1024
 

@@ -18,25 +18,14 @@ Refresh tokens are single use; issuing a new access token kills the previous one
 from __future__ import annotations
 
 import html
-from urllib.parse import parse_qsl
-from urllib.parse import urlencode
-from urllib.parse import urlsplit
-from urllib.parse import urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from werkzeug.utils import redirect
-from werkzeug.wrappers import Request
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from . import errors as E
-from .state import CODE_LIFETIME_MS
-from .state import App
-from .state import AuthCode
-from .util import ApiError
-from .util import appsecret_proof
-from .util import consteq
-from .util import json_response
-from .util import opaque_token
-from .util import pkce_challenge
+from .state import CODE_LIFETIME_MS, App, AuthCode
+from .util import ApiError, appsecret_proof, consteq, json_response, opaque_token, pkce_challenge
 
 # ============================================================================ consent
 

@@ -16,21 +16,18 @@ from werkzeug.wrappers import Request
 
 from . import actions
 from . import errors as E
-from .state import ATTACHMENT_LIFETIME_MS
-from .state import FREE_WINDOW_MS
-from .state import OA
-from .state import WINDOW_MS
-from .state import Customer
-from .state import Media
+from .state import ATTACHMENT_LIFETIME_MS, FREE_WINDOW_MS, OA, WINDOW_MS, Customer, Media
 from .templates import check_template_data
-from .util import ApiError
-from .util import appsecret_proof
-from .util import consteq
-from .util import fmt_vn_date
-from .util import fmt_vn_datetime
-from .util import opaque_token
-from .util import sniff_kind
-from .util import zalo_ok
+from .util import (
+    ApiError,
+    appsecret_proof,
+    consteq,
+    fmt_vn_date,
+    fmt_vn_datetime,
+    opaque_token,
+    sniff_kind,
+    zalo_ok,
+)
 
 MAX_TEXT = 2000
 UPLOADS = {

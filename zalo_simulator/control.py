@@ -17,21 +17,12 @@ from typing import Any
 
 from werkzeug.security import safe_join
 from werkzeug.utils import send_file
-from werkzeug.wrappers import Request
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from . import actions
-from .state import DEFAULT_APP_ID
-from .state import WINDOW_MS
-from .state import Customer
-from .state import Settings
-from .state import Template
-from .state import public_fields
-from .templates import PARAM_MAX_LEN
-from .templates import render_lines
-from .util import ControlError
-from .util import json_response
-from .util import phone_to_84
+from .state import DEFAULT_APP_ID, WINDOW_MS, Customer, Settings, Template, public_fields
+from .templates import PARAM_MAX_LEN, render_lines
+from .util import ControlError, json_response, phone_to_84
 
 STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
 

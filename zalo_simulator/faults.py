@@ -16,8 +16,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from dataclasses import asdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .util import ControlError

@@ -14,8 +14,7 @@ import time
 from collections import deque
 from typing import Any
 
-from werkzeug.wrappers import Request
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 MAX_RECORDS = 10_000
 MAX_TEXT = 4000

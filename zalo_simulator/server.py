@@ -28,34 +28,23 @@ import traceback
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map
-from werkzeug.routing import Rule
-from werkzeug.serving import BaseWSGIServer
-from werkzeug.serving import WSGIRequestHandler
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request
-from werkzeug.wrappers import Response
+from werkzeug.routing import Map, Rule
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
 
-from . import actions
-from . import api_business
-from . import api_oauth
-from . import api_openapi
-from . import control
+from . import actions, api_business, api_oauth, api_openapi, control
 from . import errors as E
-from .faults import Faults
-from .faults import RateLimiter
-from .recorder import RequestLog
-from .recorder import summarize_body
-from .recorder import summarize_response
-from .state import DEFAULT_APP_ID
-from .state import DEFAULT_APP_SECRET
-from .state import DEFAULT_OA_ID
-from .state import DEFAULT_OA_NAME
-from .state import DEFAULT_OA_SECRET
-from .state import Store
-from .util import ApiError
-from .util import ControlError
-from .util import json_response
+from .faults import Faults, RateLimiter
+from .recorder import RequestLog, summarize_body, summarize_response
+from .state import (
+    DEFAULT_APP_ID,
+    DEFAULT_APP_SECRET,
+    DEFAULT_OA_ID,
+    DEFAULT_OA_NAME,
+    DEFAULT_OA_SECRET,
+    Store,
+)
+from .util import ApiError, ControlError, json_response
 from .webhooks import Webhooks
 
 _logger = logging.getLogger("zalo_simulator")

@@ -17,15 +17,10 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any
 
-from .util import ControlError
-from .util import hex_id
-from .util import numeric_id
-from .util import opaque_token
-from .util import phone_to_84
+from .util import ControlError, hex_id, numeric_id, opaque_token, phone_to_84
 
 DAY_MS = 86_400_000
 CODE_LIFETIME_MS = 10 * 60 * 1000  # authorization codes: 10 minutes, single use

@@ -22,22 +22,15 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from dataclasses import field
-from typing import TYPE_CHECKING
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import requests
 
-from .util import dumps
-from .util import event_mac
+from .util import dumps, event_mac
 
 if TYPE_CHECKING:
-    from .state import OA
-    from .state import Customer
-    from .state import Message
-    from .state import Store
-    from .state import Template
+    from .state import OA, Customer, Message, Store, Template
 
 RETRY_LADDER_S = (30, 300, 900, 1800, 3600)
 MAX_KEPT_DELIVERIES = 5000

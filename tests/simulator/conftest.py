@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from simhelpers import Api
-from simhelpers import Receiver
+from simhelpers import Api, Receiver
 
 from zalo_simulator.server import Simulator
 

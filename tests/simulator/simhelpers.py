@@ -9,13 +9,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qs
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from werkzeug.serving import WSGIRequestHandler
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request
-from werkzeug.wrappers import Response
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:

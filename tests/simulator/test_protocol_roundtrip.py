@@ -8,18 +8,13 @@ parsed with the tools, as the Odoo webhook controller does.
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from simhelpers import PDF_MIN
-from simhelpers import PNG_1PX
-from simhelpers import oa_of
+from simhelpers import PDF_MIN, PNG_1PX, oa_of
 
 tools = pytest.importorskip("zalo_oa_tools")
-from zalo_oa_tools import messages  # noqa: E402
-from zalo_oa_tools import oauth  # noqa: E402
-from zalo_oa_tools import webhook  # noqa: E402
+from zalo_oa_tools import messages, oauth, webhook  # noqa: E402
 from zalo_oa_tools.client import ZaloClient  # noqa: E402
 from zalo_oa_tools.errors import ZaloError  # noqa: E402
 

@@ -6,8 +6,7 @@ import json
 import subprocess
 import sys
 
-from simhelpers import ROOT
-from simhelpers import oa_of
+from simhelpers import ROOT, oa_of
 
 from zalo_simulator.server import Simulator
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from simhelpers import PNG_1PX
-from simhelpers import oa_of
+from simhelpers import PNG_1PX, oa_of
 
 
 @pytest.fixture

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from urllib.parse import parse_qs
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from simhelpers import consent_code
-from simhelpers import oa_of
-from simhelpers import pkce_pair
+from simhelpers import consent_code, oa_of, pkce_pair
 
 
 def _exchange(http, sim, code, verifier, social=False, secret=None):

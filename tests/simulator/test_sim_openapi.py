@@ -8,10 +8,7 @@ import json
 import unicodedata
 
 import pytest
-from simhelpers import GIF_1PX
-from simhelpers import PDF_MIN
-from simhelpers import PNG_1PX
-from simhelpers import oa_of
+from simhelpers import GIF_1PX, PDF_MIN, PNG_1PX, oa_of
 
 DAY_S = 86_400
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from simhelpers import oa_of
-from simhelpers import sha256_mac
+from simhelpers import oa_of, sha256_mac
 
 
 def _event(call) -> dict:

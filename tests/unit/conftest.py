@@ -6,11 +6,7 @@ import threading
 from http.server import ThreadingHTTPServer
 
 import pytest
-from zalo_fakes import ACCESS_TOKEN
-from zalo_fakes import APP_SECRET
-from zalo_fakes import BASE_URLS
-from zalo_fakes import FakeSession
-from zalo_fakes import RecordingHandler
+from zalo_fakes import ACCESS_TOKEN, APP_SECRET, BASE_URLS, FakeSession, RecordingHandler
 
 
 @pytest.fixture

@@ -5,19 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from urllib.parse import parse_qs
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from zalo_fakes import FakeSession
-from zalo_fakes import make_response
-from zalo_oa_tools import ZaloClient
-from zalo_oa_tools import ZaloError
-from zalo_oa_tools import messages
-from zalo_oa_tools.client import UPLOAD_RULES
-from zalo_oa_tools.client import compute_appsecret_proof
-from zalo_oa_tools.client import template_status_code
+from zalo_fakes import FakeSession, make_response
+from zalo_oa_tools import ZaloClient, ZaloError, messages
+from zalo_oa_tools.client import UPLOAD_RULES, compute_appsecret_proof, template_status_code
 
 OK = {"error": 0, "message": "Success", "data": {"message_id": "m1", "user_id": "u1"}}
 

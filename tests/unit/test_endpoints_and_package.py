@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 import zalo_oa_tools
 from zalo_oa_tools import endpoints
-from zalo_oa_tools.endpoints import DEFAULT_URLS
-from zalo_oa_tools.endpoints import is_loopback_host
-from zalo_oa_tools.endpoints import is_loopback_url
-from zalo_oa_tools.endpoints import join_url
-from zalo_oa_tools.endpoints import resolve_urls
+from zalo_oa_tools.endpoints import (
+    DEFAULT_URLS,
+    is_loopback_host,
+    is_loopback_url,
+    join_url,
+    resolve_urls,
+)
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 TOOLS_DIR = TESTS_DIR.parent / "zalo_oa" / "tools"

@@ -6,24 +6,26 @@ import pickle
 
 import pytest
 from zalo_oa_tools import errors
-from zalo_oa_tools.errors import KIND_AUTH
-from zalo_oa_tools.errors import KIND_HELP
-from zalo_oa_tools.errors import KIND_NETWORK
-from zalo_oa_tools.errors import KIND_PARAM
-from zalo_oa_tools.errors import KIND_QUOTA
-from zalo_oa_tools.errors import KIND_RATE_LIMIT
-from zalo_oa_tools.errors import KIND_RECIPIENT
-from zalo_oa_tools.errors import KIND_SERVER
-from zalo_oa_tools.errors import KIND_TEMPLATE
-from zalo_oa_tools.errors import KIND_WINDOW
-from zalo_oa_tools.errors import KINDS
-from zalo_oa_tools.errors import OA_ERRORS
-from zalo_oa_tools.errors import OAUTH_ERRORS
-from zalo_oa_tools.errors import SOCIAL_ERRORS
-from zalo_oa_tools.errors import ZBS_ERRORS
-from zalo_oa_tools.errors import ZaloError
-from zalo_oa_tools.errors import classify
-from zalo_oa_tools.errors import coerce_code
+from zalo_oa_tools.errors import (
+    KIND_AUTH,
+    KIND_HELP,
+    KIND_NETWORK,
+    KIND_PARAM,
+    KIND_QUOTA,
+    KIND_RATE_LIMIT,
+    KIND_RECIPIENT,
+    KIND_SERVER,
+    KIND_TEMPLATE,
+    KIND_WINDOW,
+    KINDS,
+    OA_ERRORS,
+    OAUTH_ERRORS,
+    SOCIAL_ERRORS,
+    ZBS_ERRORS,
+    ZaloError,
+    classify,
+    coerce_code,
+)
 
 # Every code listed in zalo-platform.md §7.1 (OA), §1.4 (OAuth), §7.3 (ZBS), §5.3 (Social).
 DOC_OA_CODES = [

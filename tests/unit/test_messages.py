@@ -5,27 +5,28 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from zalo_oa_tools import ZaloError
-from zalo_oa_tools import messages
-from zalo_oa_tools.messages import PARAM_TYPES
-from zalo_oa_tools.messages import TEMPLATE_STATUS
-from zalo_oa_tools.messages import TEMPLATE_STATUS_NAMES
-from zalo_oa_tools.messages import extract_layout_params
-from zalo_oa_tools.messages import file_message
-from zalo_oa_tools.messages import gif_message
-from zalo_oa_tools.messages import image_message
-from zalo_oa_tools.messages import request_user_info_message
-from zalo_oa_tools.messages import split_text
-from zalo_oa_tools.messages import sticker_message
-from zalo_oa_tools.messages import template_create_body
-from zalo_oa_tools.messages import template_edit_body
-from zalo_oa_tools.messages import text_message
-from zalo_oa_tools.messages import validate_param_name
-from zalo_oa_tools.messages import validate_param_value
-from zalo_oa_tools.messages import validate_template_name
-from zalo_oa_tools.messages import zbs_phone_payload
-from zalo_oa_tools.messages import zbs_uid_payload
-from zalo_oa_tools.messages import zbs_uid_payload_alternate
+from zalo_oa_tools import ZaloError, messages
+from zalo_oa_tools.messages import (
+    PARAM_TYPES,
+    TEMPLATE_STATUS,
+    TEMPLATE_STATUS_NAMES,
+    extract_layout_params,
+    file_message,
+    gif_message,
+    image_message,
+    request_user_info_message,
+    split_text,
+    sticker_message,
+    template_create_body,
+    template_edit_body,
+    text_message,
+    validate_param_name,
+    validate_param_value,
+    validate_template_name,
+    zbs_phone_payload,
+    zbs_uid_payload,
+    zbs_uid_payload_alternate,
+)
 
 UID = "2512523625412515"
 

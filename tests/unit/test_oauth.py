@@ -7,25 +7,23 @@ import hashlib
 import json
 import re
 from datetime import datetime
-from urllib.parse import parse_qs
-from urllib.parse import parse_qsl
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 import requests
-from zalo_fakes import FakeSession
-from zalo_fakes import make_response
-from zalo_oa_tools import ZaloError
-from zalo_oa_tools import oauth
-from zalo_oa_tools.oauth import OAuthClient
-from zalo_oa_tools.oauth import TokenResponse
-from zalo_oa_tools.oauth import code_challenge
-from zalo_oa_tools.oauth import generate_code_verifier
-from zalo_oa_tools.oauth import generate_pkce
-from zalo_oa_tools.oauth import graph_me
-from zalo_oa_tools.oauth import oa_authorization_url
-from zalo_oa_tools.oauth import parse_token_response
-from zalo_oa_tools.oauth import social_authorization_url
+from zalo_fakes import FakeSession, make_response
+from zalo_oa_tools import ZaloError, oauth
+from zalo_oa_tools.oauth import (
+    OAuthClient,
+    TokenResponse,
+    code_challenge,
+    generate_code_verifier,
+    generate_pkce,
+    graph_me,
+    oa_authorization_url,
+    parse_token_response,
+    social_authorization_url,
+)
 
 APP_ID = "3608465248940903967"
 SECRET = "AppSecret-Very-Private-42"

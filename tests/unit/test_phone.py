@@ -7,10 +7,7 @@ import hashlib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from zalo_oa_tools.phone import InvalidPhoneError
-from zalo_oa_tools.phone import hash_phone
-from zalo_oa_tools.phone import is_valid_phone
-from zalo_oa_tools.phone import normalize_phone
+from zalo_oa_tools.phone import InvalidPhoneError, hash_phone, is_valid_phone, normalize_phone
 
 
 @pytest.mark.parametrize(

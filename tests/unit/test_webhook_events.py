@@ -8,22 +8,24 @@ from datetime import datetime
 
 import pytest
 from zalo_oa_tools import webhook
-from zalo_oa_tools.webhook import EVENT_NAMES
-from zalo_oa_tools.webhook import FollowEvent
-from zalo_oa_tools.webhook import GroupEvent
-from zalo_oa_tools.webhook import MessageEvent
-from zalo_oa_tools.webhook import QuotaChangeEvent
-from zalo_oa_tools.webhook import ReactionEvent
-from zalo_oa_tools.webhook import ReceiptEvent
-from zalo_oa_tools.webhook import TagEvent
-from zalo_oa_tools.webhook import TemplateQualityEvent
-from zalo_oa_tools.webhook import TemplateStatusEvent
-from zalo_oa_tools.webhook import UnknownEvent
-from zalo_oa_tools.webhook import UserSubmitInfoEvent
-from zalo_oa_tools.webhook import WebhookParseError
-from zalo_oa_tools.webhook import ZaloEvent
-from zalo_oa_tools.webhook import event_key
-from zalo_oa_tools.webhook import parse_event
+from zalo_oa_tools.webhook import (
+    EVENT_NAMES,
+    FollowEvent,
+    GroupEvent,
+    MessageEvent,
+    QuotaChangeEvent,
+    ReactionEvent,
+    ReceiptEvent,
+    TagEvent,
+    TemplateQualityEvent,
+    TemplateStatusEvent,
+    UnknownEvent,
+    UserSubmitInfoEvent,
+    WebhookParseError,
+    ZaloEvent,
+    event_key,
+    parse_event,
+)
 
 APP_ID = "3608465248940903967"
 USER = "2468458835296197922"

@@ -7,11 +7,13 @@ import hmac
 import json
 
 import pytest
-from zalo_oa_tools.webhook import compute_signature
-from zalo_oa_tools.webhook import extract_timestamp
-from zalo_oa_tools.webhook import retry_count
-from zalo_oa_tools.webhook import verify_request
-from zalo_oa_tools.webhook import verify_signature
+from zalo_oa_tools.webhook import (
+    compute_signature,
+    extract_timestamp,
+    retry_count,
+    verify_request,
+    verify_signature,
+)
 
 APP_ID = "3608465248940903967"
 OA_ID = "388613280878808645"

@@ -3,9 +3,7 @@ import logging
 import threading
 
 import odoo
-from odoo import SUPERUSER_ID
-from odoo import api
-from odoo import http
+from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
 _logger = logging.getLogger(__name__)

@@ -1,13 +1,8 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-from markupsafe import escape
+from markupsafe import Markup, escape
 
-from odoo import Command
-from odoo import _
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 #: Zalo's advisory-message window: 7 days after the customer's last interaction.
@@ -120,6 +115,15 @@ class DiscussChannel(models.Model):
             "ZBS template messages now. Send a template instead, or wait for the customer to "
             "write again."
         )
+
+    def _zalo_link_document(self, record, origin="manual"):
+        """Relate a business document to this conversation (chatter bridge, buttons)."""
+        self.ensure_one()
+        return self.env["zalo.conversation.document"]._link(self, record, origin)
+
+    def _zalo_documents(self):
+        self.ensure_one()
+        return self.env["zalo.conversation.document"]._documents_of(self)
 
     def zalo_action_send_template(self):
         """Open the ZBS template composer for this conversation (see zalo_oa_zbs)."""

@@ -1,5 +1,4 @@
-from odoo import fields
-from odoo import models
+from odoo import fields, models
 
 # Defaults mirror ``tools.endpoints.DEFAULT_URLS``; a database points these system
 # parameters at the Zalo simulator for demos and end-to-end tests.

@@ -1,9 +1,6 @@
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import api, fields, models
 
-from ..tools.phone import InvalidPhoneError
-from ..tools.phone import normalize_phone
+from ..tools.phone import InvalidPhoneError, normalize_phone
 
 
 class ResPartner(models.Model):

@@ -1,13 +1,9 @@
 import logging
 from datetime import timedelta
 
-from odoo import _
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import _, api, fields, models
 
-from ..tools.errors import KIND_HELP
-from ..tools.errors import KINDS
+from ..tools.errors import KIND_HELP, KINDS
 
 _logger = logging.getLogger(__name__)
 

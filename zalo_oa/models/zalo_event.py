@@ -2,23 +2,16 @@ import base64
 import json
 import logging
 import threading
-from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 
-from markupsafe import Markup
-from markupsafe import escape
+from markupsafe import Markup, escape
 
-from odoo import _
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import _, api, fields, models
 from odoo.tools import ormcache
 
 from ..tools import webhook as zalo_webhook
 from ..tools.errors import ZaloError
-from ..tools.phone import InvalidPhoneError
-from ..tools.phone import normalize_phone
+from ..tools.phone import InvalidPhoneError, normalize_phone
 from .discuss_channel import WINDOW
 
 _logger = logging.getLogger(__name__)

@@ -4,20 +4,12 @@ import threading
 from datetime import timedelta
 
 import odoo
-from odoo import SUPERUSER_ID
-from odoo import _
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import html2plaintext
 
 from ..tools import messages as zalo_messages
-from ..tools.errors import KIND_HELP
-from ..tools.errors import KIND_PARAM
-from ..tools.errors import KIND_WINDOW
-from ..tools.errors import KINDS
-from ..tools.errors import ZaloError
+from ..tools.errors import KIND_HELP, KIND_PARAM, KIND_WINDOW, KINDS, ZaloError
 
 _logger = logging.getLogger(__name__)
 

@@ -10,21 +10,14 @@ from hashlib import sha256
 
 import jwt
 
-from odoo import _
-from odoo import api
-from odoo import fields
-from odoo import models
-from odoo import modules
-from odoo.exceptions import AccessError
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import consteq
 
 from ..tools import endpoints as zalo_endpoints
 from ..tools import oauth as zalo_oauth
 from ..tools.client import ZaloClient
-from ..tools.errors import KIND_AUTH
-from ..tools.errors import KIND_NETWORK
-from ..tools.errors import ZaloError
+from ..tools.errors import KIND_AUTH, KIND_NETWORK, ZaloError
 from . import zalo_crypto
 
 _logger = logging.getLogger(__name__)

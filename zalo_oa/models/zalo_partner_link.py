@@ -1,15 +1,11 @@
 import base64
 import logging
 
-from odoo import _
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.errors import ZaloError
-from ..tools.phone import InvalidPhoneError
-from ..tools.phone import normalize_phone
+from ..tools.phone import InvalidPhoneError, normalize_phone
 
 _logger = logging.getLogger(__name__)
 

@@ -10,8 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from odoo.tests import HttpCase
-from odoo.tests import TransactionCase
+from odoo.tests import HttpCase, TransactionCase
 
 from ..tools.oauth import TokenResponse
 from ..tools.webhook import compute_signature
@@ -48,10 +47,12 @@ class ZaloSimulatorMixin:
         params = cls.env["ir.config_parameter"].sudo()
         for family, url in cls.sim.urls.items():
             params.set_param(f"zalo_oa.{family}_url", url)
-        from zalo_simulator.state import DEFAULT_APP_ID
-        from zalo_simulator.state import DEFAULT_APP_SECRET
-        from zalo_simulator.state import DEFAULT_OA_ID
-        from zalo_simulator.state import DEFAULT_OA_SECRET
+        from zalo_simulator.state import (
+            DEFAULT_APP_ID,
+            DEFAULT_APP_SECRET,
+            DEFAULT_OA_ID,
+            DEFAULT_OA_SECRET,
+        )
 
         cls.app_id = DEFAULT_APP_ID
         cls.app_secret = DEFAULT_APP_SECRET

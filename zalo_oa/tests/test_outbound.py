@@ -6,8 +6,7 @@ from PIL import Image
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ZaloTransactionCase
 

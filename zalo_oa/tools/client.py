@@ -32,25 +32,22 @@ import hmac
 import json as jsonlib
 import mimetypes
 import os
-from collections.abc import Callable
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import endpoints as ep
-from .errors import FAMILY_BUSINESS
-from .errors import FAMILY_GRAPH
-from .errors import FAMILY_OPENAPI
-from .errors import KIND_PARAM
-from .errors import KIND_RECIPIENT
-from .errors import ZaloError
-from .messages import TEMPLATE_STATUS
-from .messages import zbs_uid_payload_alternate
-from .phone import InvalidPhoneError
-from .phone import normalize_phone
-from .transport import DEFAULT_TIMEOUT
-from .transport import BaseClient
-from .transport import RateLimit
+from .errors import (
+    FAMILY_BUSINESS,
+    FAMILY_GRAPH,
+    FAMILY_OPENAPI,
+    KIND_PARAM,
+    KIND_RECIPIENT,
+    ZaloError,
+)
+from .messages import TEMPLATE_STATUS, zbs_uid_payload_alternate
+from .phone import InvalidPhoneError, normalize_phone
+from .transport import DEFAULT_TIMEOUT, BaseClient, RateLimit
 
 __all__ = [
     "UPLOAD_RULES",

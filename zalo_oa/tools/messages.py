@@ -23,11 +23,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .errors import KIND_PARAM
-from .errors import KIND_RECIPIENT
-from .errors import ZaloError
-from .phone import InvalidPhoneError
-from .phone import normalize_phone
+from .errors import KIND_PARAM, KIND_RECIPIENT, ZaloError
+from .phone import InvalidPhoneError, normalize_phone
 
 __all__ = [
     "PARAM_TYPES",

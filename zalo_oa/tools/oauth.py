@@ -27,28 +27,16 @@ import hashlib
 import json as jsonlib
 import re
 import secrets
-from collections.abc import Callable
-from collections.abc import Mapping
-from dataclasses import dataclass
-from dataclasses import field
-from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
 from . import endpoints as ep
 from .client import ZaloClient
-from .errors import FAMILY_OAUTH
-from .errors import KIND_AUTH
-from .errors import KIND_PARAM
-from .errors import ZaloError
-from .errors import classify
-from .errors import coerce_code
-from .transport import DEFAULT_TIMEOUT
-from .transport import BaseClient
-from .transport import body_error_code
-from .transport import error_message_from_body
+from .errors import FAMILY_OAUTH, KIND_AUTH, KIND_PARAM, ZaloError, classify, coerce_code
+from .transport import DEFAULT_TIMEOUT, BaseClient, body_error_code, error_message_from_body
 
 __all__ = [
     "VERIFIER_ALPHANUMERIC_ONLY",

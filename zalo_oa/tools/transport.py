@@ -24,25 +24,22 @@ from __future__ import annotations
 import json as jsonlib
 import logging
 import time
-from collections.abc import Callable
-from collections.abc import Mapping
-from typing import Any
-from typing import NamedTuple
-from urllib.parse import urljoin
-from urllib.parse import urlsplit
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from .endpoints import is_loopback_url
-from .endpoints import join_url
-from .endpoints import resolve_urls
-from .errors import FAMILY_MEDIA
-from .errors import KIND_NETWORK
-from .errors import KIND_PARAM
-from .errors import KIND_SERVER
-from .errors import ZaloError
-from .errors import classify
-from .errors import coerce_code
+from .endpoints import is_loopback_url, join_url, resolve_urls
+from .errors import (
+    FAMILY_MEDIA,
+    KIND_NETWORK,
+    KIND_PARAM,
+    KIND_SERVER,
+    ZaloError,
+    classify,
+    coerce_code,
+)
 
 _logger = logging.getLogger(__name__)
 
