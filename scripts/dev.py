@@ -643,9 +643,17 @@ def cmd_run(args):
         if not wait_http(f"http://127.0.0.1:{args.port}/web/health", 120, server):
             loud("Odoo did not start; see the output above.")
             return 1
+        try:
+            demo = _load_script("demo")
+            demo.setup_demo(
+                f"http://127.0.0.1:{args.port}", db, f"http://127.0.0.1:{args.sim_port}"
+            )
+        except Exception as exc:  # the demo content is a convenience, Odoo still runs
+            loud(f"The demo content could not be set up: {exc}")
         say("")
         say("=" * 78)
-        say(f"  Odoo            http://localhost:{args.port}/odoo  ->  /web  (login admin / admin)")
+        say(f"  Odoo            http://localhost:{args.port}/web  (login admin / admin)")
+        say(f"  Discuss         http://localhost:{args.port}/web#action=mail.action_discuss")
         say(f"  Zalo simulator  http://localhost:{args.sim_port}/   (play a customer of the OA)")
         say(f"  Database        {db}")
         say("  Ctrl-C stops both.")
@@ -661,6 +669,13 @@ def cmd_run(args):
             stop(server)
             stop(sim)
         sim_log.close()
+
+
+def _load_script(name):
+    spec = importlib.util.spec_from_file_location(f"zalo_{name}", ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main(argv=None):

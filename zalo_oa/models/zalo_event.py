@@ -2,6 +2,7 @@ import base64
 import json
 import logging
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 from markupsafe import Markup, escape
@@ -13,12 +14,15 @@ from ..tools import webhook as zalo_webhook
 from ..tools.errors import ZaloError
 from ..tools.phone import InvalidPhoneError, normalize_phone
 from .discuss_channel import WINDOW
+from .zalo_partner_link import ZaloRetryLater
 
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 100
 STUCK_AFTER = timedelta(minutes=15)
+#: When another worker holds the same customer, try again this soon.
+BUSY_DELAY = timedelta(seconds=2)
 #: ``oa_send_*`` echoes wait a little: the send that caused them must be recorded first.
 ECHO_DELAY = timedelta(seconds=10)
 MEDIA_MAX_BYTES = 25 * 1024 * 1024
@@ -229,7 +233,10 @@ class ZaloEvent(models.Model):
             try:
                 with self.env.cr.savepoint():
                     event._process_one()
-            except Exception as exc:
+            except ZaloRetryLater:
+                done = False
+                event._retry_soon()
+            except Exception as exc:  # any failure is recorded and retried
                 done = False
                 event._schedule_retry(exc)
             else:
@@ -242,6 +249,13 @@ class ZaloEvent(models.Model):
                     }
                 )
         return done
+
+    def _retry_soon(self):
+        """The customer is busy in another worker: not a failure, just later."""
+        self.ensure_one()
+        when = fields.Datetime.now() + BUSY_DELAY
+        self.write({"state": "queued", "attempts": self.attempts - 1, "next_attempt_at": when})
+        self.env.ref("zalo_oa.ir_cron_zalo_process_events")._trigger(at=when)
 
     def _schedule_retry(self, exc):
         self.ensure_one()
@@ -574,6 +588,19 @@ class ZaloEvent(models.Model):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self.flush_model()
         self._recover_stuck()
+        for _round in range(3 if auto_commit else 1):
+            processed = self._process_due(limit, auto_commit)
+            if processed == limit:
+                self._trigger_processing()
+                return
+            # Events waiting a few seconds (another worker had their customer) are
+            # picked up now rather than at the next cron tick.
+            soon = self._next_due_within(BUSY_DELAY * 2)
+            if soon is None or not auto_commit:
+                return
+            time.sleep(max(soon, 0.1))
+
+    def _process_due(self, limit, auto_commit):
         self.env.cr.execute(
             """SELECT id FROM zalo_event
                 WHERE state IN ('received', 'queued')
@@ -585,7 +612,7 @@ class ZaloEvent(models.Model):
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         if not ids:
-            return
+            return 0
         events = self.browse(ids)
         events.write({"state": "processing"})
         if auto_commit:
@@ -594,8 +621,19 @@ class ZaloEvent(models.Model):
             event._process()
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        if len(ids) == limit:
-            self._trigger_processing()
+        return len(ids)
+
+    def _next_due_within(self, delta):
+        """Seconds until the next queued event is due, if it is due within ``delta``."""
+        self.env.cr.execute(
+            """SELECT EXTRACT(EPOCH FROM MIN(next_attempt_at) - (now() at time zone 'UTC'))
+                 FROM zalo_event
+                WHERE state = 'queued' AND next_attempt_at IS NOT NULL
+                  AND next_attempt_at <= (now() at time zone 'UTC') + %s""",
+            [delta],
+        )
+        value = self.env.cr.fetchone()[0]
+        return None if value is None else float(value)
 
     @api.model
     def _recover_stuck(self):

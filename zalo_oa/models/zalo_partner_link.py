@@ -1,6 +1,8 @@
 import base64
 import logging
 
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -10,6 +12,10 @@ from ..tools.phone import InvalidPhoneError, normalize_phone
 _logger = logging.getLogger(__name__)
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
+
+
+class ZaloRetryLater(Exception):
+    """Another worker is handling the same customer right now: try again in a moment."""
 
 
 class ZaloPartnerLink(models.Model):
@@ -105,31 +111,46 @@ class ZaloPartnerLink(models.Model):
             partner = self.env["res.partner"].create(
                 self._shadow_partner_values(oa, zalo_user_id, profile, phone)
             )
-        # A concurrent worker may have created the same link: the unique constraint
-        # decides, and we reuse the winner.
+        # Two events of a new customer may be processed at once: the unique index
+        # decides without an error, and the loser retries in a moment (its own
+        # snapshot cannot see the winner's row yet).
+        now = fields.Datetime.now()
+        query = """
+            INSERT INTO zalo_partner_link (
+                oa_id, company_id, zalo_user_id, user_id_by_app, partner_id, is_shadow,
+                is_follower, zalo_display_name, zalo_avatar_url, zalo_phone,
+                profile_synced_at, active, create_uid, write_uid, create_date, write_date)
+            VALUES (%(oa)s, %(company)s, %(user)s, %(by_app)s, %(partner)s, %(shadow)s,
+                    %(follower)s, %(name)s, %(avatar)s, %(phone)s, %(synced)s, true,
+                    %(uid)s, %(uid)s, %(now)s, %(now)s)
+            ON CONFLICT (oa_id, zalo_user_id) DO NOTHING
+            RETURNING id
+            """
+        params = {
+            "oa": oa.id,
+            "company": oa.company_id.id,
+            "user": zalo_user_id,
+            "by_app": user_id_by_app or None,
+            "partner": partner.id,
+            "shadow": is_shadow,
+            "follower": bool(profile.get("user_is_follower")),
+            "name": profile.get("display_name") or None,
+            "avatar": profile.get("avatar") or None,
+            "phone": phone or None,
+            "synced": now if profile else None,
+            "uid": self.env.uid,
+            "now": now,
+        }
         try:
-            with self.env.cr.savepoint():
-                link = self.create(
-                    {
-                        "oa_id": oa.id,
-                        "zalo_user_id": zalo_user_id,
-                        "user_id_by_app": user_id_by_app or False,
-                        "partner_id": partner.id,
-                        "is_shadow": is_shadow,
-                        "is_follower": bool(profile.get("user_is_follower")),
-                        "zalo_display_name": profile.get("display_name") or False,
-                        "zalo_avatar_url": profile.get("avatar") or False,
-                        "zalo_phone": phone or False,
-                        "profile_synced_at": profile and fields.Datetime.now(),
-                    }
-                )
-        except Exception:
-            existing = self._find(oa, zalo_user_id)
-            if not existing:
-                raise
-            if is_shadow:
-                partner.unlink()
-            return existing
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, params, log_exceptions=False)
+                row = self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure as exc:
+            # RR snapshot: the concurrent winner committed after our transaction began
+            raise ZaloRetryLater() from exc
+        if not row:
+            raise ZaloRetryLater()
+        link = self.browse(row[0])
         return link
 
     @api.model
@@ -181,6 +202,19 @@ class ZaloPartnerLink(models.Model):
         return base64.b64encode(content)
 
     # --------------------------------------------------------------- actions
+
+    def _lock(self):
+        """Serialise the processing of one customer's events (row lock, no wait)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM zalo_partner_link WHERE id = %s FOR UPDATE NOWAIT",
+                    [self.id],
+                    log_exceptions=False,
+                )
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure) as exc:
+            raise ZaloRetryLater() from exc
 
     def action_sync_profile(self):
         """Fetch the Zalo profile again: name, avatar, phone, follower status."""

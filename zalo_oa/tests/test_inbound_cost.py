@@ -17,6 +17,7 @@ class TestInboundCost(ZaloTransactionCase):
         self.connect_oa(self.oa)
         self.customer = self.sim.add_customer(name="Lê Hoàng Minh")
         self.seq = 0
+        self.base_ms = int(time.time() * 1000) - 3600 * 1000
 
     def deliver(self, text="Xin chào", user_id=None):
         self.seq += 1
@@ -27,7 +28,8 @@ class TestInboundCost(ZaloTransactionCase):
             "user_id_by_app": "7000000000000000001",
             "event_name": "user_send_text",
             "message": {"text": text, "msg_id": f"cost-{self.seq}-{user_id}"},
-            "timestamp": str(int(time.time() * 1000) + self.seq),
+            # one second apart: stored datetimes have no sub-second part
+            "timestamp": str(self.base_ms + self.seq * 1000),
         }
         raw = json.dumps(payload).encode()
         mac = compute_signature(self.app_id, raw, payload["timestamp"], self.oa_secret)
@@ -42,7 +44,7 @@ class TestInboundCost(ZaloTransactionCase):
         self.env.flush_all()
         self.env.invalidate_all()
         # store (insert + OA timestamp) and process (link, channel, post, zalo.message, window)
-        with self.assertQueryCount(__system__=47):
+        with self.assertQueryCount(__system__=41):
             self.deliver("Cho mình hỏi giá")
             self.env.flush_all()
 
@@ -51,8 +53,7 @@ class TestInboundCost(ZaloTransactionCase):
         self.deliver("warm-up 2")
         self.env.flush_all()
         self.env.invalidate_all()
-        self._count_queries()
-        before = self._count_queries()
+        before = min(self._count_queries() for _i in range(3))
         partner = self.env["res.partner"].create({"name": "Bulk"})
         self.env.cr.execute(
             """INSERT INTO zalo_partner_link (oa_id, company_id, zalo_user_id, partner_id,
@@ -63,8 +64,7 @@ class TestInboundCost(ZaloTransactionCase):
         )
         self.env.cr.execute("ANALYZE zalo_partner_link")
         self.env.invalidate_all()
-        self._count_queries()
-        after = self._count_queries()
+        after = min(self._count_queries() for _i in range(3))
         self.assertEqual(before, after)
 
     def _count_queries(self):
