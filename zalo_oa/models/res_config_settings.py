@@ -41,3 +41,10 @@ class ResConfigSettings(models.TransientModel):
         default=30,
         help="API log rows older than this are deleted every day. 0 keeps them forever.",
     )
+    zalo_event_retention_days = fields.Integer(
+        string="Keep processed events (days)",
+        config_parameter="zalo_oa.event_retention_days",
+        default=30,
+        help="Processed webhook events older than this are deleted every day; events in "
+        "error are kept. Conversations and messages are never deleted. 0 keeps them forever.",
+    )

@@ -5,3 +5,4 @@ from . import test_oa_security
 from . import test_oa_tokens
 from . import test_outbound
 from . import test_settings
+from . import test_retention
