@@ -56,6 +56,7 @@ REQUIRED_IMPORTS = [
     "hypothesis",
     "ruff",
     "pylint_odoo",
+    "websocket",
 ]
 
 
@@ -85,6 +86,21 @@ def _requirement_lines(with_odoo_addons):
             continue
         lines.append(line)
     return lines
+
+
+def ensure_chromium():
+    """Tours need Chromium; install Debian's package when missing and possible."""
+    if any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        say("Installing Chromium for the browser tests (apt-get install chromium) ...")
+        subprocess.call(
+            ["apt-get", "install", "-y", "-q", "chromium"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    if not shutil.which("chromium"):
+        loud("Chromium is not installed: the browser tours will be skipped.")
 
 
 def ensure_requirements(odoo_env=None):
@@ -564,6 +580,8 @@ def cmd_test(args):
     CACHE.mkdir(exist_ok=True)
     odoo, why = find_odoo()
     ensure_requirements(odoo)
+    if odoo is not None:
+        ensure_chromium()
     if not args.skip_lint:
         run_lint(tally)
     pure_dirs = [d for d in PURE_TEST_DIRS if (ROOT / d).is_dir()]

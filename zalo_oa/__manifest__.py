@@ -20,6 +20,10 @@
         "views/zalo_oa_menus.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["zalo_oa/static/src/**/*"],
+        "web.assets_tests": ["zalo_oa/static/tests/tours/**/*"],
+    },
     "installable": True,
     "auto_install": False,
     "application": True,

@@ -13,9 +13,10 @@ sent after the commit of the request that posted it.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import time
-from urllib.parse import urlsplit
+from pathlib import Path
 
 import pytest
 import requests
@@ -29,34 +30,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-class Odoo:
-    """A logged-in JSON-RPC client (the web client's own endpoints)."""
+def _load_demo():
+    """scripts/demo.py: the JSON-RPC client and the OAuth connect flow it drives."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "demo.py"
+    spec = importlib.util.spec_from_file_location("zalo_demo_script", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    def __init__(self, url, db, login="admin", password="admin"):
-        self.url = url
-        self.session = requests.Session()
-        resp = self.session.post(
-            f"{url}/web/session/authenticate",
-            json={"jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}},
-            timeout=30,
-        )
-        resp.raise_for_status()
-        assert resp.json().get("result", {}).get("uid"), resp.text
 
-    def call(self, model, method, *args, **kwargs):
-        resp = self.session.post(
-            f"{self.url}/web/dataset/call_kw/{model}/{method}",
-            json={
-                "jsonrpc": "2.0",
-                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-            },
-            timeout=60,
-        )
-        resp.raise_for_status()
-        body = resp.json()
-        if "error" in body:
-            raise AssertionError(body["error"]["data"]["message"])
-        return body["result"]
+demo = _load_demo()
 
 
 def sim(method, path, **kwargs):
@@ -77,50 +60,14 @@ def wait_for(predicate, timeout, interval=0.05):
 
 @pytest.fixture(scope="module")
 def odoo():
-    return Odoo(ODOO, DB)
+    return demo.JsonRpc(ODOO, DB)
 
 
 @pytest.fixture(scope="module")
 def oa(odoo):
-    """An OA created in Settings and connected through the real OAuth v4 flow."""
-    config = sim("GET", "/_sim/config")
-    app = config["apps"][0] if "apps" in config else config
-    app_id = app.get("app_id")
-    oa_cfg = (config.get("oas") or [config])[0]
-    existing = odoo.call(
-        "zalo.oa", "search_read", [("oa_id", "=", oa_cfg.get("oa_id"))], fields=["id", "state"]
-    )
-    if existing and existing[0]["state"] == "connected":
-        return existing[0]["id"]
-    oa_id = odoo.call(
-        "zalo.oa",
-        "create",
-        {
-            "name": "OA end-to-end",
-            "app_id": app_id,
-            "app_secret": app.get("app_secret"),
-            "oa_secret_key": oa_cfg.get("oa_secret_key"),
-            "operator_ids": [(6, 0, [2])],
-        },
-    )
-    callback = odoo.call("zalo.oa", "read", [oa_id], ["callback_url"])[0]["callback_url"]
-    sim("POST", "/_sim/config", json={"callback_url": callback})
-    # Connect: Odoo → Zalo's permission page → (admin allows) → Odoo's callback.
-    start = odoo.session.get(
-        f"{ODOO}/zalo_oa/oauth/start/{oa_id}", allow_redirects=False, timeout=30
-    )
-    assert start.status_code in (302, 303), start.text
-    consent = requests.get(
-        start.headers["Location"] + "&decision=allow", allow_redirects=False, timeout=30
-    )
-    assert consent.status_code == 302, consent.text
-    callback_url = consent.headers["Location"]
-    path = urlsplit(callback_url)
-    done = odoo.session.get(f"{ODOO}{path.path}?{path.query}", allow_redirects=False, timeout=30)
-    assert done.status_code in (302, 303)
-    state = odoo.call("zalo.oa", "read", [oa_id], ["state", "last_error"])[0]
-    assert state["state"] == "connected", state["last_error"]
-    return oa_id
+    """An OA created in Settings and connected through the real OAuth v4 flow
+    (Odoo → Zalo's permission page, where the admin allows → Odoo's callback)."""
+    return demo.connect_demo_oa(odoo, SIM)
 
 
 def test_customer_message_reaches_discuss_within_two_seconds(odoo, oa):

@@ -47,6 +47,23 @@ class DiscussChannel(models.Model):
             if channel.channel_type == "zalo":
                 channel.is_chat = True
 
+    def _zalo_notify_window(self):
+        """Tell open Discuss clients that the reply window moved (banner, composer)."""
+        for channel in self:
+            self.env["bus.bus"]._sendone(
+                channel,
+                "mail.record/insert",
+                {
+                    "Thread": {
+                        "id": channel.id,
+                        "model": "discuss.channel",
+                        "zalo_window_expires_at": fields.Datetime.to_string(
+                            channel.zalo_window_expires_at
+                        ),
+                    }
+                },
+            )
+
     def _zalo_can_send_template(self):
         return False
 

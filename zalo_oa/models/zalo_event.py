@@ -325,29 +325,15 @@ class ZaloEvent(models.Model):
             not channel.zalo_window_expires_at or channel.zalo_window_expires_at < expires
         ):
             channel.zalo_window_expires_at = expires
+            channel._zalo_notify_window()
 
     # ---------------------------------------------------------------- handlers
 
     def _handle_message(self, event):
         link = self._link_for(event)
-        if not link.is_follower and event.event_name.startswith("user_send_"):
-            pass  # non-followers may write too; is_follower comes from follow events
         channel = self.env["discuss.channel"]._zalo_get_channel(link)
         self.channel_id = channel
-        existing = (
-            self.env["zalo.message"]
-            .sudo()
-            .search(
-                [
-                    ("oa_id", "=", self.oa_id.id),
-                    ("direction", "=", "inbound"),
-                    ("zalo_msg_id", "=", event.msg_id),
-                ],
-                limit=1,
-            )
-            if event.msg_id
-            else None
-        )
+        existing = self._recorded_message("inbound", event.msg_id)
         if existing:
             # The same message stored under another key (should not happen): keep one.
             self.message_id = existing.mail_message_id
@@ -376,6 +362,23 @@ class ZaloEvent(models.Model):
             }
         )
         self._touch_window(link, channel, self.zalo_timestamp)
+
+    def _recorded_message(self, direction, msg_id):
+        """The zalo.message already recorded for a Zalo message id, if any."""
+        if not msg_id:
+            return self.env["zalo.message"]
+        return (
+            self.env["zalo.message"]
+            .sudo()
+            .search(
+                [
+                    ("oa_id", "=", self.oa_id.id),
+                    ("direction", "=", direction),
+                    ("zalo_msg_id", "=", msg_id),
+                ],
+                limit=1,
+            )
+        )
 
     def _quoted_message(self, event):
         if not event.quote_msg_id:
@@ -474,18 +477,7 @@ class ZaloEvent(models.Model):
 
     def _handle_oa_echo(self, event):
         """A reply typed in Zalo's own OA app (or our own send, echoed back)."""
-        ours = (
-            self.env["zalo.message"]
-            .sudo()
-            .search(
-                [
-                    ("oa_id", "=", self.oa_id.id),
-                    ("direction", "=", "outbound"),
-                    ("zalo_msg_id", "=", event.msg_id),
-                ],
-                limit=1,
-            )
-        )
+        ours = self._recorded_message("outbound", event.msg_id)
         if ours:
             self.message_id = ours.mail_message_id
             return

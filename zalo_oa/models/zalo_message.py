@@ -219,14 +219,16 @@ class ZaloMessage(models.Model):
         blocked_channels = set()
         now = fields.Datetime.now()
         for row in claimed:
-            if row.channel_id.id in blocked_channels:
+            # Order matters within a conversation; rows without one stand alone.
+            key = row.channel_id.id or f"row-{row.id}"
+            if key in blocked_channels:
                 continue
             if row.next_attempt_at and row.next_attempt_at > now:
-                blocked_channels.add(row.channel_id.id)
+                blocked_channels.add(key)
                 continue
             if not row._send_one():
                 # keep the order: later messages of this conversation wait
-                blocked_channels.add(row.channel_id.id)
+                blocked_channels.add(key)
         claimed._notify_state_change()
 
     def _send_one(self):

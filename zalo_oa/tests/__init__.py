@@ -1,3 +1,4 @@
+from . import test_discuss_ui
 from . import test_inbound
 from . import test_inbound_cost
 from . import test_oa_connect

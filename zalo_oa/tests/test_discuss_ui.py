@@ -1,0 +1,82 @@
+from datetime import timedelta
+
+import odoo
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import ZaloHttpCase
+
+
+@tagged("post_install", "-at_install")
+class TestDiscussUI(ZaloHttpCase):
+    """Zalo conversations in the Discuss app (tours in static/tests/tours)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        port = odoo.tools.config["http_port"]
+        cls.sim.configure(webhook_url=f"http://127.0.0.1:{port}/zalo_oa/webhook")
+        cls.admin = cls.env.ref("base.user_admin")
+
+    def setUp(self):
+        super().setUp()
+        self.sim.clear_faults()
+        self.oa = self.create_oa(name="Cửa hàng ABC", operator_ids=[(6, 0, self.admin.ids)])
+        self.connect_oa(self.oa)
+        self.customer = self.sim.add_customer(
+            name="Nguyễn Văn An", phone="0912345678", last_interaction_ms=self.sim.store.now_ms()
+        )
+        self.env.flush_all()  # the server thread shares our transaction
+        result = self.sim.customer_send(
+            self.customer["user_id"], type="text", text="Chào shop, áo còn size M không?"
+        )
+        self.assertEqual(result["delivery"]["state"], "delivered", result["delivery"])
+        self.env.invalidate_all()
+        self.channel = self.env["discuss.channel"].search([("zalo_oa_id", "=", self.oa.id)])
+        self.assertEqual(len(self.channel), 1)
+
+    def outbound(self):
+        self.env.invalidate_all()
+        return self.env["zalo.message"].search(
+            [("channel_id", "=", self.channel.id), ("direction", "=", "outbound")]
+        )
+
+    def test_reply_and_receipt(self):
+        self.sim.configure(auto_receipts=True, auto_receipt_delay_ms=100)
+        self.addCleanup(self.sim.configure, auto_receipts=False)
+        self.start_tour("/web#action=mail.action_discuss", "zalo_oa_discuss_reply", login="admin")
+        sent = self.outbound()
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent.text, "Dạ shop còn size M ạ")
+        self.assertEqual(sent.state, "delivered")
+        self.assertEqual(sent.author_id, self.admin)
+
+    def test_window_closed(self):
+        self.channel.sudo().zalo_window_expires_at = fields.Datetime.now() - timedelta(days=1)
+        partner = self.channel.zalo_partner_link_id.partner_id
+        Channel = type(self.env["discuss.channel"])
+        # What zalo_oa_zbs provides: the template composer of the conversation.
+        self.patch(Channel, "_zalo_can_send_template", lambda channel: True)
+        self.patch(
+            Channel,
+            "zalo_action_send_template",
+            lambda channel: {
+                "type": "ir.actions.act_window",
+                "res_model": "res.partner",
+                "res_id": partner.id,
+                "views": [[False, "form"]],
+                "target": "new",
+            },
+        )
+        self.start_tour(
+            "/web#action=mail.action_discuss", "zalo_oa_discuss_window_closed", login="admin"
+        )
+        self.assertFalse(self.outbound())
+
+    def test_failed_then_retry(self):
+        self.sim.add_fault(match="/message/cs", error=-217, count=1)
+        self.start_tour("/web#action=mail.action_discuss", "zalo_oa_discuss_retry", login="admin")
+        sent = self.outbound()
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent.state, "sent")
+        self.assertTrue(sent.zalo_msg_id)
