@@ -9,7 +9,15 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "security/zalo_chatter_bridge_security.xml",
+        "data/mail_message_subtype_data.xml",
+        "views/zalo_conversation_document_views.xml",
+        "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["zalo_oa_chatter_bridge/static/src/**/*"],
+        "web.assets_tests": ["zalo_oa_chatter_bridge/static/tests/tours/**/*"],
+    },
     "installable": True,
     "auto_install": False,
     "application": False,

@@ -9,7 +9,14 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "views/crm_lead_views.xml",
+        "views/zalo_oa_views.xml",
+        "views/zalo_partner_link_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["zalo_oa_crm/static/src/**/*"],
+        "web.assets_tests": ["zalo_oa_crm/static/tests/tours/**/*"],
+    },
     "installable": True,
     "auto_install": True,
     "application": False,

@@ -31,6 +31,13 @@ class ZaloConversationDocument(models.Model):
         required=True,
         default="manual",
     )
+    last_linked_at = fields.Datetime(
+        string="Last linked",
+        default=fields.Datetime.now,
+        readonly=True,
+        help="Last time the document was related to the conversation, e.g. the last "
+        "template sent from it.",
+    )
 
     _sql_constraints = [
         (
@@ -53,6 +60,7 @@ class ZaloConversationDocument(models.Model):
             limit=1,
         )
         if existing:
+            existing.last_linked_at = fields.Datetime.now()
             return existing
         return self.sudo().create(
             {

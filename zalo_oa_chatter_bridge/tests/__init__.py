@@ -1,0 +1,2 @@
+from . import test_bridge
+from . import test_bridge_ui

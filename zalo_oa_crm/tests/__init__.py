@@ -1,0 +1,2 @@
+from . import test_lead
+from . import test_lead_ui
