@@ -158,8 +158,45 @@ def seed_conversations(odoo: JsonRpc, sim_url: str) -> None:
             )
 
 
+def enable_templates(odoo: JsonRpc, sim_url: str, oa_id: int) -> int:
+    """Submit the ready-made ZBS templates of every addon and let Zalo approve them.
+
+    The simulator plays Zalo's reviewer: each submitted template is switched to ENABLE,
+    which reaches Odoo as a signed ``change_template_status`` webhook.
+    """
+    if not odoo.call("ir.model", "search_count", [("model", "=", "zalo.zbs.template")]):
+        return 0
+    drafts = odoo.call(
+        "zalo.zbs.template",
+        "search_read",
+        [("state", "=", "draft"), "|", ("oa_id", "=", False), ("oa_id", "=", oa_id)],
+        fields=["id", "name"],
+    )
+    enabled = 0
+    for template in drafts:
+        try:
+            odoo.call("zalo.zbs.template", "write", [template["id"]], {"oa_id": oa_id})
+            odoo.call("zalo.zbs.template", "action_submit", [template["id"]])
+        except RuntimeError as exc:
+            print(f"  template «{template['name']}» not submitted: {exc}")
+            continue
+        zalo_id = odoo.call("zalo.zbs.template", "read", [template["id"]], ["zalo_template_id"])[0][
+            "zalo_template_id"
+        ]
+        if zalo_id:
+            _sim(
+                sim_url,
+                "POST",
+                f"/_sim/templates/{zalo_id}/status",
+                json={"status": "ENABLE", "reason": ""},
+            )
+            enabled += 1
+    return enabled
+
+
 def setup_demo(odoo_url: str, db: str, sim_url: str) -> int:
     odoo = JsonRpc(odoo_url, db)
     oa_id = connect_demo_oa(odoo, sim_url)
     seed_conversations(odoo, sim_url)
+    enable_templates(odoo, sim_url, oa_id)
     return oa_id
