@@ -119,6 +119,15 @@ def connect_demo_oa(odoo: JsonRpc, sim_url: str) -> int:
     return oa_id
 
 
+def _wait_processed(odoo: JsonRpc, timeout: float = 15.0) -> None:
+    """Let the customer's messages land before staff answer, like a person would."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not odoo.call("zalo.event", "search_count", [("state", "!=", "processed")]):
+            return
+        time.sleep(0.2)
+
+
 def seed_conversations(odoo: JsonRpc, sim_url: str) -> None:
     """Three customers write (signed webhooks); staff answer two of them."""
     if odoo.call("discuss.channel", "search_count", [("channel_type", "=", "zalo")]):
@@ -135,6 +144,7 @@ def seed_conversations(odoo: JsonRpc, sim_url: str) -> None:
                 f"/_sim/customers/{customer['user_id']}/send",
                 json={"type": kind, **spec},
             )
+        _wait_processed(odoo)
         if not conv["reply"]:
             continue
         channel = []

@@ -368,9 +368,16 @@ def simulator_params(port):
 
 
 def stop(proc, timeout=15):
+    """Stop a child gracefully. After Ctrl-C it may already be stopping (same process
+    group): give it a moment first, since a second signal forces Odoo's shutdown."""
     if proc is None or proc.poll() is not None:
         return
-    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(3)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    proc.send_signal(signal.SIGTERM)
     try:
         proc.wait(timeout)
     except subprocess.TimeoutExpired:

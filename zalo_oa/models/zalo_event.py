@@ -5,6 +5,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
+import psycopg2.errors
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
@@ -21,6 +22,11 @@ _logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 100
 STUCK_AFTER = timedelta(minutes=15)
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.DeadlockDetected,
+)
 #: When another worker holds the same customer, try again this soon.
 BUSY_DELAY = timedelta(seconds=2)
 #: ``oa_send_*`` echoes wait a little: the send that caused them must be recorded first.
@@ -233,7 +239,9 @@ class ZaloEvent(models.Model):
             try:
                 with self.env.cr.savepoint():
                     event._process_one()
-            except ZaloRetryLater:
+            except (ZaloRetryLater, *CONCURRENCY_ERRORS):
+                # Another transaction touched the same customer or conversation: not a
+                # failure, the event is simply processed again in a moment.
                 done = False
                 event._retry_soon()
             except Exception as exc:  # any failure is recorded and retried
