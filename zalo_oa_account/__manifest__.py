@@ -9,6 +9,11 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "data/zalo_zbs_template_data.xml",
+        "data/ir_cron_data.xml",
+        "views/zalo_zbs_template_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "installable": True,
     "auto_install": True,

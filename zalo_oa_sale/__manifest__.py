@@ -9,7 +9,16 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "data/zalo_zbs_template_data.xml",
+        "views/zalo_zbs_template_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/zalo_partner_link_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["zalo_oa_sale/static/src/**/*"],
+        "web.assets_tests": ["zalo_oa_sale/static/tests/tours/**/*"],
+    },
     "installable": True,
     "auto_install": True,
     "application": False,

@@ -7,3 +7,4 @@ from . import test_oa_tokens
 from . import test_outbound
 from . import test_settings
 from . import test_retention
+from . import test_i18n

@@ -1,0 +1,2 @@
+from . import test_payment_request
+from . import test_reminders

@@ -1,0 +1,155 @@
+from markupsafe import Markup, escape
+
+from odoo import _, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import html2plaintext
+from odoo.tools.misc import format_datetime
+
+#: How many of the latest conversation messages go into the ticket description.
+HISTORY_LIMIT = 30
+
+
+class DiscussChannel(models.Model):
+    _inherit = "discuss.channel"
+
+    def zalo_action_create_ticket(self):
+        """ "Create Ticket" thread action: a ticket for the customer, opened."""
+        self.ensure_one()
+        ticket = self._zalo_create_ticket()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.ticket",
+            "res_id": ticket.id,
+            "views": [[False, "form"]],
+            "target": "current",
+        }
+
+    def _zalo_create_ticket(self, name=None):
+        """A helpdesk ticket for the customer of this Zalo conversation, linked both ways.
+
+        The team's «ticket created» message goes out once the ticket is linked, so the
+        template send is related to this conversation as well.
+        """
+        self.ensure_one()
+        if self.channel_type != "zalo":
+            raise UserError(_("Tickets can only be created from a Zalo conversation here."))
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        Ticket = self.env["helpdesk.ticket"]
+        if not Ticket.check_access_rights("create", raise_exception=False):
+            raise AccessError(
+                _("You are not allowed to create tickets: ask for access to the Helpdesk.")
+            )
+        if not self.sudo().zalo_partner_link_id.partner_id:
+            raise UserError(_("This conversation has no customer to open a ticket for."))
+        company = self.sudo().zalo_oa_id.company_id
+        if company:
+            Ticket = Ticket.with_company(company)
+        ticket = Ticket.with_context(zalo_defer_auto_send=True).create(
+            self._zalo_ticket_values(name)
+        )
+        ticket = ticket.with_context(zalo_defer_auto_send=False)
+        self._zalo_link_document(ticket, "created")
+        self._zalo_post_ticket_note(ticket)
+        ticket._message_log(
+            body=escape(_("Created from the Zalo conversation %(channel)s."))
+            % {
+                "channel": self._zalo_channel_link(),
+            }
+        )
+        ticket._zalo_auto_send("created")
+        return ticket
+
+    def _zalo_ticket_values(self, name=None):
+        self.ensure_one()
+        channel = self.sudo()
+        oa = channel.zalo_oa_id
+        link = channel.zalo_partner_link_id
+        partner = link.partner_id
+        user = self.env.user
+        team = oa.helpdesk_team_id
+        values = {
+            "name": name
+            or _(
+                "%(customer)s (Zalo %(oa)s)",
+                customer=partner.name or link.zalo_display_name or _("Zalo customer"),
+                oa=oa.name,
+            ),
+            "description": channel._zalo_ticket_history()
+            or Markup("<p>%s</p>") % _("Created from a Zalo conversation on %s.", oa.name),
+            "partner_id": partner.id,
+            "partner_name": partner.name,
+            "partner_email": partner.email,
+            "company_id": oa.company_id.id or self.env.company.id,
+        }
+        zalo_channel = self.env.ref(
+            "zalo_oa_helpdesk.helpdesk_ticket_channel_zalo", raise_if_not_found=False
+        )
+        if zalo_channel:
+            values["channel_id"] = zalo_channel.id
+        if team:
+            values["team_id"] = team.id
+        # Operators are often not helpdesk agents: assign only the team's agents.
+        if user.has_group("helpdesk_mgmt.group_helpdesk_user") and (
+            not team or user in team.user_ids
+        ):
+            values["user_id"] = user.id
+        return values
+
+    def _zalo_ticket_history(self, limit=HISTORY_LIMIT):
+        """The latest messages of the conversation, as HTML for the ticket description."""
+        self.ensure_one()
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "discuss.channel"),
+                    ("res_id", "=", self.id),
+                    ("message_type", "=", "comment"),
+                ],
+                order="id desc",
+                limit=limit,
+            )
+            .sorted("id")
+        )
+        if not messages:
+            return False
+        tz = self.env.user.tz or "Asia/Ho_Chi_Minh"
+        lines = []
+        for message in messages:
+            text = html2plaintext(message.body or "").strip()
+            names = message.attachment_ids.sorted("id").mapped("name")
+            if names:
+                text = "\n".join(part for part in (text, ", ".join(names)) if part)
+            lines.append(
+                Markup("<li><strong>%s</strong> <small>(%s)</small>: %s</li>")
+                % (
+                    message.author_id.name or message.email_from or "",
+                    format_datetime(self.env, message.date, tz=tz, dt_format="short"),
+                    escape(text).replace("\n", Markup("<br/>")),
+                )
+            )
+        title = _("Zalo conversation on %(oa)s (latest messages)", oa=self.zalo_oa_id.name)
+        return Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (title, Markup("").join(lines))
+
+    def _zalo_channel_link(self):
+        """An HTML link opening this conversation (in a chat window) from a chatter."""
+        self.ensure_one()
+        return Markup(
+            '<a href="#" class="o_channel_redirect" data-oe-model="discuss.channel" '
+            'data-oe-id="%s">%s</a>'
+        ) % (self.id, self.sudo()._zalo_channel_title())
+
+    def _zalo_post_ticket_note(self, ticket):
+        """A note in the conversation pointing to the new ticket (never sent to Zalo)."""
+        body = escape(_("%(user)s created the ticket %(ticket)s.")) % {
+            "user": self.env.user.name,
+            "ticket": ticket._get_html_link(),
+        }
+        self.sudo().message_post(
+            author_id=self.env.user.partner_id.id,
+            body=body,
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )

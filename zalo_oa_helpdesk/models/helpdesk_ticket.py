@@ -1,0 +1,137 @@
+from odoo import _, api, fields, models
+
+
+class HelpdeskTicket(models.Model):
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "zalo.zbs.mixin"]
+
+    zalo_no_auto_send = fields.Boolean(
+        string="No automatic Zalo messages",
+        copy=False,
+        help="The team's automatic Zalo messages (created, assigned, stage changes) are not "
+        "sent for this ticket. «Send via Zalo» still works.",
+    )
+    zalo_channel_count = fields.Integer(
+        string="Zalo conversations",
+        compute="_compute_zalo_channel_count",
+        groups="zalo_oa.group_zalo_user",
+    )
+
+    def _compute_zalo_channel_count(self):
+        counts = {}
+        if self.ids:
+            counts = dict(
+                self.env["zalo.conversation.document"]
+                .sudo()
+                ._read_group(
+                    [("res_model", "=", self._name), ("res_id", "in", self.ids)],
+                    ["res_id"],
+                    ["__count"],
+                )
+            )
+        for ticket in self:
+            ticket.zalo_channel_count = counts.get(ticket.id, 0) if ticket.id else 0
+
+    # ------------------------------------------------------------ zbs hooks
+
+    def _zalo_zbs_default_template(self, templates):
+        """Done (closed), updated (in progress), assigned or created, by the ticket's state."""
+        self.ensure_one()
+        if self.closed:
+            order = ("done", "rating")
+        elif self.stage_id and self.stage_id != self.team_id._get_applicable_stages()[:1]:
+            order = ("updated", "assigned")
+        elif self.user_id:
+            order = ("assigned", "created")
+        else:
+            order = ("created",)
+        for usage in order:
+            matching = templates.filtered(lambda t, u=usage: t.zalo_helpdesk_usage == u)
+            if matching:
+                return matching[:1]
+        return templates[:1]
+
+    def _zalo_zbs_param_value(self, param):
+        """A ticket without assignee names the team leader (or the sending employee)."""
+        path = param.field_path or ""
+        if param.source == "field" and path.startswith("user_id.") and not self.user_id:
+            user = self.team_id.user_id
+            if not user and self.env.user._is_internal() and not self.env.user._is_superuser():
+                user = self.env.user  # the employee who sends (automatic sends: who acted)
+            if user:
+                company = param.template_id._zbs_record_company(self)
+                value, field, owner = param._zbs_read_path(user, path.split(".", 1)[1])
+                if field is None:
+                    return value or ""
+                return param._zbs_format_field(value, field, owner, company)
+        return super()._zalo_zbs_param_value(param)
+
+    # ------------------------------------------------------- automatic sends
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        if not self.env.context.get("zalo_defer_auto_send"):
+            tickets._zalo_auto_send("created")
+        return tickets
+
+    def write(self, vals):
+        watched = {"stage_id", "user_id", "team_id"} & set(vals)
+        before = (
+            {ticket.id: (ticket.stage_id, ticket.user_id) for ticket in self} if watched else {}
+        )
+        res = super().write(vals)
+        if before and not self.env.context.get("zalo_defer_auto_send"):
+            assigned = self.filtered(lambda t: t.user_id and t.user_id != before[t.id][1])
+            moved = self.filtered(lambda t: t.stage_id and t.stage_id != before[t.id][0])
+            assigned._zalo_auto_send("assigned")
+            moved._zalo_auto_send_stage()
+        return res
+
+    def _zalo_auto_tickets(self):
+        """The tickets whose team sends Zalo notifications (and that did not opt out)."""
+        return self.filtered(
+            lambda t: not t.zalo_no_auto_send and t.team_id and t.team_id.sudo().zalo_auto_send
+        )
+
+    def _zalo_auto_send(self, event):
+        """The team's template for ``event`` (created, assigned). Never raises."""
+        rows = self.env["zalo.message"]
+        tickets = self._zalo_auto_tickets()
+        for team in tickets.team_id:
+            template = team.sudo()[f"zalo_{event}_template_id"]
+            if template:
+                batch = tickets.filtered(lambda t, tm=team: t.team_id == tm)
+                rows |= batch.sudo()._zalo_zbs_send(template.sudo())
+        return rows
+
+    def _zalo_auto_send_stage(self):
+        """The templates of the team's rules for the stage each ticket just reached."""
+        rows = self.env["zalo.message"]
+        for ticket in self._zalo_auto_tickets():
+            rules = ticket.team_id.sudo().zalo_stage_rule_ids.filtered(
+                lambda r, t=ticket: r.stage_id == t.stage_id
+            )
+            for rule in rules:
+                rows |= ticket.sudo()._zalo_zbs_send(rule.template_id)
+        return rows
+
+    # ----------------------------------------------------------- conversation
+
+    def action_zalo_open_conversation(self):
+        """Smart button: the Zalo conversation(s) of this ticket."""
+        self.ensure_one()
+        channels = self.env["zalo.conversation.document"]._channels_of(self)
+        if len(channels) == 1:
+            return {
+                "type": "ir.actions.client",
+                "tag": "mail.action_discuss",
+                "params": {"active_id": f"discuss.channel_{channels.id}"},
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Zalo conversations"),
+            "res_model": "zalo.partner.link",
+            "view_mode": "tree,form",
+            "domain": [("channel_id", "in", channels.ids)],
+        }

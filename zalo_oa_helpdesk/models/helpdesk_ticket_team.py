@@ -1,0 +1,71 @@
+from odoo import Command, fields, models
+
+TEMPLATE_DOMAIN = "[('model', '=', 'helpdesk.ticket'), ('company_id', 'in', [company_id, False])]"
+
+
+class HelpdeskTicketTeam(models.Model):
+    _inherit = "helpdesk.ticket.team"
+
+    zalo_auto_send = fields.Boolean(
+        string="Zalo notifications",
+        help="Send the templates below to the ticket's customer on Zalo automatically. Only "
+        "templates approved by Zalo are sent; a ticket can opt out.",
+    )
+    zalo_created_template_id = fields.Many2one(
+        "zalo.zbs.template",
+        string="When a ticket is created",
+        domain=TEMPLATE_DOMAIN,
+        ondelete="set null",
+    )
+    zalo_assigned_template_id = fields.Many2one(
+        "zalo.zbs.template",
+        string="When a ticket is assigned",
+        domain=TEMPLATE_DOMAIN,
+        ondelete="set null",
+        help="Sent when the assigned user changes after the ticket was created.",
+    )
+    zalo_stage_rule_ids = fields.One2many(
+        "zalo.helpdesk.stage.rule",
+        "team_id",
+        string="When a ticket reaches a stage",
+        copy=True,
+    )
+
+    def action_zalo_use_default_templates(self):
+        """Set up the suite's helpdesk templates: created, assigned, every open stage but the
+        first (updated), and the «Done» stage (done, then the rating request)."""
+        Template = self.env["zalo.zbs.template"]
+        done_stage = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False
+        )
+        for team in self:
+            company = team.company_id or self.env.company
+
+            def template(usage, company=company):
+                return Template._zalo_helpdesk_template_for(usage, company)
+
+            stages = team._get_applicable_stages()
+            open_stages = stages.filtered(lambda s: not s.closed)[1:]
+            if done_stage and done_stage in stages:
+                done_stages = done_stage
+            else:
+                done_stages = stages.filtered("closed")[:1]
+            rules = [(stage, template("updated")) for stage in open_stages]
+            rules += [(stage, template("done")) for stage in done_stages]
+            rules += [(stage, template("rating")) for stage in done_stages]
+            team.write(
+                {
+                    "zalo_auto_send": True,
+                    "zalo_created_template_id": template("created").id,
+                    "zalo_assigned_template_id": template("assigned").id,
+                    "zalo_stage_rule_ids": [Command.clear()]
+                    + [
+                        Command.create(
+                            {"sequence": index, "stage_id": stage.id, "template_id": tpl.id}
+                        )
+                        for index, (stage, tpl) in enumerate(rules, start=1)
+                        if tpl
+                    ],
+                }
+            )
+        return True

@@ -1,0 +1,69 @@
+from markupsafe import Markup, escape
+
+from odoo import _, models
+from odoo.exceptions import AccessError, UserError
+
+
+class DiscussChannel(models.Model):
+    _inherit = "discuss.channel"
+
+    def zalo_action_create_quotation(self):
+        """ "Create Quotation" thread action: a draft quotation for the customer, opened."""
+        self.ensure_one()
+        order = self._zalo_create_quotation()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": order.id,
+            "views": [[False, "form"]],
+            "target": "current",
+        }
+
+    def _zalo_create_quotation(self):
+        """A draft quotation for the customer of this Zalo conversation, linked both ways."""
+        self.ensure_one()
+        if self.channel_type != "zalo":
+            raise UserError(_("Quotations can only be created from a Zalo conversation here."))
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        Order = self.env["sale.order"]
+        if not Order.check_access_rights("create", raise_exception=False):
+            raise AccessError(
+                _("You are not allowed to create quotations: ask for access to Sales.")
+            )
+        if not self.sudo().zalo_partner_link_id.partner_id:
+            raise UserError(_("This conversation has no customer to quote."))
+        company = self.sudo().zalo_oa_id.company_id
+        if company:
+            Order = Order.with_company(company)
+        order = Order.create(Order._zalo_quotation_values(self))
+        self._zalo_link_document(order, "created")
+        self._zalo_post_quotation_note(order)
+        order._message_log(
+            body=escape(_("Created from the Zalo conversation %(channel)s."))
+            % {
+                "channel": self._zalo_channel_link(),
+            }
+        )
+        return order
+
+    def _zalo_channel_link(self):
+        """An HTML link opening this conversation (in a chat window) from a chatter."""
+        self.ensure_one()
+        return Markup(
+            '<a href="#" class="o_channel_redirect" data-oe-model="discuss.channel" '
+            'data-oe-id="%s">%s</a>'
+        ) % (self.id, self.sudo()._zalo_channel_title())
+
+    def _zalo_post_quotation_note(self, order):
+        """A note in the conversation pointing to the new quotation (never sent to Zalo)."""
+        body = escape(_("%(user)s created the quotation %(order)s.")) % {
+            "user": self.env.user.name,
+            "order": order._get_html_link(),
+        }
+        self.sudo().message_post(
+            author_id=self.env.user.partner_id.id,
+            body=body,
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )

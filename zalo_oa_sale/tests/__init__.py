@@ -1,0 +1,5 @@
+from . import test_templates
+from . import test_send
+from . import test_auto_send
+from . import test_conversation
+from . import test_ui
