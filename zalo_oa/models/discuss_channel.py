@@ -4,9 +4,12 @@ from markupsafe import Markup, escape
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime, html2plaintext
 
 #: Zalo's advisory-message window: 7 days after the customer's last interaction.
 WINDOW = timedelta(days=7)
+#: Messages copied into a document created from a conversation (lead, ticket...).
+HISTORY_LIMIT = 30
 
 
 class DiscussChannel(models.Model):
@@ -141,6 +144,61 @@ class DiscussChannel(models.Model):
     def _zalo_documents(self):
         self.ensure_one()
         return self.env["zalo.conversation.document"]._documents_of(self)
+
+    def _zalo_history_html(self, limit=HISTORY_LIMIT):
+        """The latest messages of the conversation as HTML, for a document's description."""
+        self.ensure_one()
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "discuss.channel"),
+                    ("res_id", "=", self.id),
+                    ("message_type", "=", "comment"),
+                ],
+                order="id desc",
+                limit=limit,
+            )
+            .sorted("id")
+        )
+        if not messages:
+            return False
+        tz = self.env.user.tz or "Asia/Ho_Chi_Minh"
+        lines = []
+        for message in messages:
+            text = html2plaintext(message.body or "").strip()
+            names = message.attachment_ids.sorted("id").mapped("name")
+            if names:
+                text = "\n".join(part for part in (text, "📎 " + ", ".join(names)) if part)
+            lines.append(
+                Markup("<li><strong>%s</strong> <small>(%s)</small>: %s</li>")
+                % (
+                    message.author_id.name or message.email_from or "",
+                    format_datetime(self.env, message.date, tz=tz, dt_format="short"),
+                    escape(text).replace("\n", Markup("<br/>")),
+                )
+            )
+        title = _("Zalo conversation on %(oa)s (latest messages)", oa=self.zalo_oa_id.name)
+        return Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (title, Markup("").join(lines))
+
+    def _zalo_channel_link(self):
+        """An HTML link opening this conversation (in a chat window) from a chatter."""
+        self.ensure_one()
+        return Markup(
+            '<a href="#" class="o_channel_redirect" data-oe-model="discuss.channel" '
+            'data-oe-id="%s">%s</a>'
+        ) % (self.id, self.sudo()._zalo_channel_title())
+
+    def _zalo_post_internal_note(self, body):
+        """A note in the conversation for staff: never sent to Zalo, nobody notified."""
+        self.ensure_one()
+        return self.sudo().message_post(
+            author_id=self.env.user.partner_id.id,
+            body=body,
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )
 
     def zalo_action_send_template(self):
         """Open the ZBS template composer for this conversation (see zalo_oa_zbs)."""

@@ -1,12 +1,10 @@
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from odoo import _, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
-from odoo.tools.misc import format_datetime
 
 #: How many of the latest conversation messages go into the lead description.
-HISTORY_LIMIT = 30
 COMMAND = "/lead"
 
 
@@ -82,7 +80,7 @@ class DiscussChannel(models.Model):
             "partner_id": partner.id,
             "medium_id": self.env.ref("zalo_oa.utm_medium_zalo_oa").id,
             "source_id": oa._zalo_crm_source().id,
-            "description": channel._zalo_lead_history(),
+            "description": channel._zalo_history_html(),
             "company_id": oa.company_id.id,
             # Operators are often customer service, not sales: assign only salespeople.
             "user_id": user.id if user.has_group("sales_team.group_sale_salesman") else False,
@@ -91,52 +89,10 @@ class DiscussChannel(models.Model):
             values["phone"] = f"+{link.zalo_phone}"
         return values
 
-    def _zalo_lead_history(self, limit=HISTORY_LIMIT):
-        """The latest messages of the conversation, as HTML for the lead description."""
-        self.ensure_one()
-        messages = (
-            self.env["mail.message"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", "discuss.channel"),
-                    ("res_id", "=", self.id),
-                    ("message_type", "=", "comment"),
-                ],
-                order="id desc",
-                limit=limit,
-            )
-            .sorted("id")
-        )
-        if not messages:
-            return False
-        tz = self.env.user.tz or "UTC"
-        lines = []
-        for message in messages:
-            text = html2plaintext(message.body or "").strip()
-            names = message.attachment_ids.sorted("id").mapped("name")
-            if names:
-                text = "\n".join(part for part in (text, "📎 " + ", ".join(names)) if part)
-            lines.append(
-                Markup("<li><strong>%s</strong> <small>(%s)</small>: %s</li>")
-                % (
-                    message.author_id.name or message.email_from or "",
-                    format_datetime(self.env, message.date, tz=tz, dt_format="short"),
-                    escape(text).replace("\n", Markup("<br/>")),
-                )
-            )
-        title = _("Zalo conversation on %(oa)s (latest messages)", oa=self.zalo_oa_id.name)
-        return Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (title, Markup("").join(lines))
-
     def _zalo_post_lead_note(self, lead):
         """A note in the conversation pointing to the new lead (never sent to Zalo)."""
         body = escape(_("%(user)s created the lead %(lead)s.")) % {
             "user": self.env.user.name,
             "lead": lead._get_html_link(),
         }
-        self.sudo().message_post(
-            author_id=self.env.user.partner_id.id,
-            body=body,
-            message_type="notification",
-            subtype_xmlid="mail.mt_note",
-        )
+        self._zalo_post_internal_note(body)

@@ -2,11 +2,8 @@ from markupsafe import Markup, escape
 
 from odoo import _, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html2plaintext
-from odoo.tools.misc import format_datetime
 
 #: How many of the latest conversation messages go into the ticket description.
-HISTORY_LIMIT = 30
 
 
 class DiscussChannel(models.Model):
@@ -75,7 +72,7 @@ class DiscussChannel(models.Model):
                 customer=partner.name or link.zalo_display_name or _("Zalo customer"),
                 oa=oa.name,
             ),
-            "description": channel._zalo_ticket_history()
+            "description": channel._zalo_history_html()
             or Markup("<p>%s</p>") % _("Created from a Zalo conversation on %s.", oa.name),
             "partner_id": partner.id,
             "partner_name": partner.name,
@@ -96,60 +93,10 @@ class DiscussChannel(models.Model):
             values["user_id"] = user.id
         return values
 
-    def _zalo_ticket_history(self, limit=HISTORY_LIMIT):
-        """The latest messages of the conversation, as HTML for the ticket description."""
-        self.ensure_one()
-        messages = (
-            self.env["mail.message"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", "discuss.channel"),
-                    ("res_id", "=", self.id),
-                    ("message_type", "=", "comment"),
-                ],
-                order="id desc",
-                limit=limit,
-            )
-            .sorted("id")
-        )
-        if not messages:
-            return False
-        tz = self.env.user.tz or "Asia/Ho_Chi_Minh"
-        lines = []
-        for message in messages:
-            text = html2plaintext(message.body or "").strip()
-            names = message.attachment_ids.sorted("id").mapped("name")
-            if names:
-                text = "\n".join(part for part in (text, ", ".join(names)) if part)
-            lines.append(
-                Markup("<li><strong>%s</strong> <small>(%s)</small>: %s</li>")
-                % (
-                    message.author_id.name or message.email_from or "",
-                    format_datetime(self.env, message.date, tz=tz, dt_format="short"),
-                    escape(text).replace("\n", Markup("<br/>")),
-                )
-            )
-        title = _("Zalo conversation on %(oa)s (latest messages)", oa=self.zalo_oa_id.name)
-        return Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (title, Markup("").join(lines))
-
-    def _zalo_channel_link(self):
-        """An HTML link opening this conversation (in a chat window) from a chatter."""
-        self.ensure_one()
-        return Markup(
-            '<a href="#" class="o_channel_redirect" data-oe-model="discuss.channel" '
-            'data-oe-id="%s">%s</a>'
-        ) % (self.id, self.sudo()._zalo_channel_title())
-
     def _zalo_post_ticket_note(self, ticket):
         """A note in the conversation pointing to the new ticket (never sent to Zalo)."""
         body = escape(_("%(user)s created the ticket %(ticket)s.")) % {
             "user": self.env.user.name,
             "ticket": ticket._get_html_link(),
         }
-        self.sudo().message_post(
-            author_id=self.env.user.partner_id.id,
-            body=body,
-            message_type="notification",
-            subtype_xmlid="mail.mt_note",
-        )
+        self._zalo_post_internal_note(body)

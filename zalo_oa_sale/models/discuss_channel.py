@@ -1,4 +1,4 @@
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from odoo import _, models
 from odoo.exceptions import AccessError, UserError
@@ -47,23 +47,10 @@ class DiscussChannel(models.Model):
         )
         return order
 
-    def _zalo_channel_link(self):
-        """An HTML link opening this conversation (in a chat window) from a chatter."""
-        self.ensure_one()
-        return Markup(
-            '<a href="#" class="o_channel_redirect" data-oe-model="discuss.channel" '
-            'data-oe-id="%s">%s</a>'
-        ) % (self.id, self.sudo()._zalo_channel_title())
-
     def _zalo_post_quotation_note(self, order):
         """A note in the conversation pointing to the new quotation (never sent to Zalo)."""
         body = escape(_("%(user)s created the quotation %(order)s.")) % {
             "user": self.env.user.name,
             "order": order._get_html_link(),
         }
-        self.sudo().message_post(
-            author_id=self.env.user.partner_id.id,
-            body=body,
-            message_type="notification",
-            subtype_xmlid="mail.mt_note",
-        )
+        self._zalo_post_internal_note(body)
