@@ -222,14 +222,30 @@ class ZaloEvent(models.Model):
     @api.model
     def _process_inline(self, event_id):
         """Process one freshly stored event now, unless a worker already has it."""
-        self.env.cr.execute(
+        claimed = self._claim(
             """SELECT id FROM zalo_event WHERE id = %s AND state IN ('received', 'queued')
                FOR UPDATE SKIP LOCKED""",
             [event_id],
         )
-        if not self.env.cr.fetchone():
+        if not claimed:
             return False
-        return self.browse(event_id)._process()
+        return self.browse(claimed)._process()
+
+    @api.model
+    def _claim(self, query, params):
+        """Lock events for processing; [] when another worker has (or just had) them.
+
+        Under REPEATABLE READ, locking a row that another transaction changed since our
+        snapshot is a serialisation failure: that worker is handling it, so it is simply
+        not ours to process now (the queue is woken again to pick up what is left).
+        """
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, params, log_exceptions=False)
+                return [row[0] for row in self.env.cr.fetchall()]
+        except CONCURRENCY_ERRORS:
+            self._trigger_processing()
+            return []
 
     def _process(self):
         """Process events; each in a savepoint, failures retried with backoff."""
@@ -601,7 +617,7 @@ class ZaloEvent(models.Model):
             time.sleep(max(soon, 0.1))
 
     def _process_due(self, limit, auto_commit):
-        self.env.cr.execute(
+        ids = self._claim(
             """SELECT id FROM zalo_event
                 WHERE state IN ('received', 'queued')
                   AND (next_attempt_at IS NULL OR next_attempt_at <= now() at time zone 'UTC')
@@ -610,7 +626,6 @@ class ZaloEvent(models.Model):
                   FOR UPDATE SKIP LOCKED""",
             [limit],
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
         if not ids:
             return 0
         events = self.browse(ids)

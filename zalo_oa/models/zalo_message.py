@@ -10,6 +10,7 @@ from odoo.tools import html2plaintext
 
 from ..tools import messages as zalo_messages
 from ..tools.errors import KIND_HELP, KIND_PARAM, KIND_WINDOW, KINDS, ZaloError
+from .zalo_event import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -210,12 +211,19 @@ class ZaloMessage(models.Model):
         if not pending:
             return
         self.flush_model()
-        self.env.cr.execute(
-            """SELECT id FROM zalo_message WHERE id IN %s AND state = 'pending'
-               ORDER BY id FOR UPDATE SKIP LOCKED""",
-            [tuple(pending.ids)],
-        )
-        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    """SELECT id FROM zalo_message WHERE id IN %s AND state = 'pending'
+                       ORDER BY id FOR UPDATE SKIP LOCKED""",
+                    [tuple(pending.ids)],
+                    log_exceptions=False,
+                )
+                claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
+        except CONCURRENCY_ERRORS:
+            # Another worker changed these rows since our snapshot: it is sending them.
+            self._trigger_queue()
+            return
         blocked_channels = set()
         now = fields.Datetime.now()
         for row in claimed:

@@ -243,7 +243,7 @@ class TestOutbound(ZaloTransactionCase):
         self.env.flush_all()
         self.env.invalidate_all()
         channel = self.channel.with_user(self.operator)
-        with self.assertQueryCount(__system__=61):  # upper bound, all nine addons installed
+        with self.assertQueryCount(__system__=63):  # upper bound, all nine addons installed
             channel.message_post(
                 body="Dạ vâng", message_type="comment", subtype_xmlid="mail.mt_comment"
             )
