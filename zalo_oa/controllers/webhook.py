@@ -20,13 +20,13 @@ def _json_response(payload, status=200):
     )
 
 
-def _process_after_response(dbname, event_id):
+def _process_after_response(dbname, event_id, lock_key):
     """Run after the 200 went out (werkzeug ``call_on_close``), in a fresh transaction."""
     try:
         registry = odoo.registry(dbname)
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["zalo.event"]._process_inline(event_id)
+            env["zalo.event"]._process_inline(event_id, lock_key, fresh_transaction=True)
     except Exception:
         _logger.exception("Zalo event %s: processing after acknowledgement failed", event_id)
         try:
@@ -89,8 +89,8 @@ class ZaloWebhookController(http.Controller):
             return _json_response({"status": "processed"})
         response = _json_response({"status": "stored"})
         response.call_on_close(
-            lambda dbname=env.cr.dbname, event_id=result.event_id: _process_after_response(
-                dbname, event_id
+            lambda dbname=env.cr.dbname, event_id=result.event_id, key=result.lock_key: (
+                _process_after_response(dbname, event_id, key)
             )
         )
         return response

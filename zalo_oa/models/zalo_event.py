@@ -21,7 +21,7 @@ _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 100
-STUCK_AFTER = timedelta(minutes=15)
+STUCK_AFTER = timedelta(minutes=5)
 CONCURRENCY_ERRORS = (
     psycopg2.errors.SerializationFailure,
     psycopg2.errors.LockNotAvailable,
@@ -45,11 +45,12 @@ STATES = [
 class WebhookResult:
     """What the webhook controller answers, and what it processes after storing."""
 
-    def __init__(self, status, reason, event_id=None, inline=False):
+    def __init__(self, status, reason, event_id=None, inline=False, lock_key=None):
         self.status = status  # "stored", "duplicate", "ignored"
         self.reason = reason
         self.event_id = event_id
         self.inline = inline
+        self.lock_key = lock_key
 
 
 def _ms_to_datetime(value):
@@ -161,8 +162,7 @@ class ZaloEvent(models.Model):
             return WebhookResult("ignored", "missing or invalid signature")
         key = zalo_webhook.event_key(event)
         inline = self._is_cheap(event)
-        self.env.cr.execute(
-            """
+        query = """
             INSERT INTO zalo_event (oa_id, event_name, event_key, zalo_msg_id, zalo_user_id,
                                     zalo_timestamp, payload, state, attempts, next_attempt_at,
                                     num_retry, signature_variant, company_id,
@@ -173,24 +173,30 @@ class ZaloEvent(models.Model):
               FROM zalo_oa oa WHERE oa.id = %(oa)s
             ON CONFLICT (oa_id, event_key) DO NOTHING
             RETURNING id
-            """,
-            {
-                "oa": oa_record_id,
-                "name": event.event_name or "unknown",
-                "key": key,
-                "msg": event.msg_id,
-                "user": event.user_id,
-                "ts": _ms_to_datetime(event.timestamp),
-                "payload": raw_body.decode("utf-8", "replace")
-                if isinstance(raw_body, bytes)
-                else raw_body,
-                "state": "received" if inline else "queued",
-                "next": self._first_attempt_at(event),
-                "retry": zalo_webhook.retry_count(headers),
-                "variant": variant,
-            },
-        )
-        row = self.env.cr.fetchone()
+            """
+        params = {
+            "oa": oa_record_id,
+            "name": event.event_name or "unknown",
+            "key": key,
+            "msg": event.msg_id,
+            "user": event.user_id,
+            "ts": _ms_to_datetime(event.timestamp),
+            "payload": raw_body.decode("utf-8", "replace")
+            if isinstance(raw_body, bytes)
+            else raw_body,
+            "state": "received" if inline else "queued",
+            "next": self._first_attempt_at(event),
+            "retry": zalo_webhook.retry_count(headers),
+            "variant": variant,
+        }
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, params, log_exceptions=False)
+                row = self.env.cr.fetchone()
+        except CONCURRENCY_ERRORS:
+            # The same event was stored (or processed) by a transaction that committed
+            # after ours began: it is a redelivery.
+            return WebhookResult("duplicate", "already received")
         if not row:
             return WebhookResult("duplicate", "already received")
         self.env.cr.execute(
@@ -199,7 +205,9 @@ class ZaloEvent(models.Model):
                        OR last_webhook_at < now() at time zone 'UTC' - interval '1 hour')""",
             [oa_record_id],
         )
-        return WebhookResult("stored", "stored", row[0], inline)
+        return WebhookResult(
+            "stored", "stored", row[0], inline, self._lock_key(oa_record_id, event.user_id)
+        )
 
     @api.model
     def _is_cheap(self, event):
@@ -220,8 +228,16 @@ class ZaloEvent(models.Model):
     # ================================================================ process
 
     @api.model
-    def _process_inline(self, event_id):
-        """Process one freshly stored event now, unless a worker already has it."""
+    def _process_inline(self, event_id, lock_key=None, fresh_transaction=False):
+        """Process one freshly stored event now, unless a worker already has it.
+
+        In a fresh transaction (after the acknowledgement, and per event in the cron) the
+        work runs in READ COMMITTED behind a per-customer lock: two messages of the same
+        customer are processed one after the other, in order, without serialisation
+        failures.
+        """
+        if fresh_transaction:
+            self._serialize_customer(lock_key)
         claimed = self._claim(
             """SELECT id FROM zalo_event WHERE id = %s AND state IN ('received', 'queued')
                FOR UPDATE SKIP LOCKED""",
@@ -230,6 +246,20 @@ class ZaloEvent(models.Model):
         if not claimed:
             return False
         return self.browse(claimed)._process()
+
+    @api.model
+    def _serialize_customer(self, lock_key):
+        """First statements of a processing transaction (see _process_inline)."""
+        if self.pool.in_test_mode():
+            return
+        self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        self.env.cr.execute("SET LOCAL lock_timeout = '10s'")
+        if lock_key:
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [lock_key])
+
+    @api.model
+    def _lock_key(self, oa_record_id, zalo_user_id):
+        return f"zalo_oa.customer:{oa_record_id}:{zalo_user_id or ''}"
 
     @api.model
     def _claim(self, query, params):
@@ -629,10 +659,14 @@ class ZaloEvent(models.Model):
         if not ids:
             return 0
         events = self.browse(ids)
+        keys = {event.id: self._lock_key(event.oa_id.id, event.zalo_user_id) for event in events}
         events.write({"state": "processing"})
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         for event in events:
+            if auto_commit:
+                # each event in its own transaction, like the processing after the answer
+                self._serialize_customer(keys[event.id])
             event._process()
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -29,7 +29,7 @@ def _send_after_commit(dbname, message_ids):
     """Post-commit: send the new outbound rows from the request thread."""
     try:
         with odoo.registry(dbname).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = api.Environment(cr, SUPERUSER_ID, {"zalo_interactive": True})
             env["zalo.message"].browse(message_ids)._send()
     except Exception:
         _logger.exception("Zalo: sending after commit failed; the queue will retry")

@@ -308,6 +308,10 @@ class ZaloOA(models.Model):
 
     @api.model
     def _zalo_timeout(self):
+        """(connect, read) seconds. Shorter while a user's request waits for the call
+        (a reply sent right after posting): a slow Zalo then leaves it to the queue."""
+        if self.env.context.get("zalo_interactive"):
+            return (3, 5)
         return (5, 20)
 
     def _zalo_client(self, access_token, api_log=None):

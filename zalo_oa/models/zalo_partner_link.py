@@ -203,19 +203,6 @@ class ZaloPartnerLink(models.Model):
 
     # --------------------------------------------------------------- actions
 
-    def _lock(self):
-        """Serialise the processing of one customer's events (row lock, no wait)."""
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM zalo_partner_link WHERE id = %s FOR UPDATE NOWAIT",
-                    [self.id],
-                    log_exceptions=False,
-                )
-        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure) as exc:
-            raise ZaloRetryLater() from exc
-
     def action_sync_profile(self):
         """Fetch the Zalo profile again: name, avatar, phone, follower status."""
         for link in self:

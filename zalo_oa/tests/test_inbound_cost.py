@@ -44,7 +44,7 @@ class TestInboundCost(ZaloTransactionCase):
         self.env.flush_all()
         self.env.invalidate_all()
         # store (insert + OA timestamp) and process (link, channel, post, zalo.message, window)
-        with self.assertQueryCount(__system__=43):
+        with self.assertQueryCount(__system__=45):
             self.deliver("Cho mình hỏi giá")
             self.env.flush_all()
 
