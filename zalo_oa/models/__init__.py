@@ -4,6 +4,7 @@ from . import res_config_settings
 from . import res_partner
 from . import zalo_api_log
 from . import zalo_conversation_document
+from . import zalo_conversation_mixin
 from . import zalo_event
 from . import zalo_message
 from . import zalo_oa

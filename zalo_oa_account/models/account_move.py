@@ -1,7 +1,7 @@
 import datetime as dt
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import float_repr
 
 _logger = logging.getLogger(__name__)
@@ -9,7 +9,7 @@ _logger = logging.getLogger(__name__)
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "zalo.zbs.mixin"]
+    _inherit = ["account.move", "zalo.zbs.mixin", "zalo.conversation.mixin"]
 
     zalo_no_auto_send = fields.Boolean(
         string="No Zalo payment reminders",
@@ -24,27 +24,6 @@ class AccountMove(models.Model):
         readonly=True,
         groups="zalo_oa.group_zalo_user",
     )
-    zalo_channel_count = fields.Integer(
-        string="Zalo conversations",
-        compute="_compute_zalo_channel_count",
-        groups="zalo_oa.group_zalo_user",
-    )
-
-    def _compute_zalo_channel_count(self):
-        counts = {}
-        if self.ids:
-            counts = dict(
-                self.env["zalo.conversation.document"]
-                .sudo()
-                ._read_group(
-                    [("res_model", "=", self._name), ("res_id", "in", self.ids)],
-                    ["res_id"],
-                    ["__count"],
-                )
-            )
-        for move in self:
-            move.zalo_channel_count = counts.get(move.id, 0) if move.id else 0
-
     # ------------------------------------------------------------ zbs hooks
 
     def _zalo_zbs_default_template(self, templates):
@@ -55,26 +34,6 @@ class AccountMove(models.Model):
             if requests:
                 return requests[:1]
         return templates[:1]
-
-    # ---------------------------------------------------------- conversation
-
-    def action_zalo_open_conversation(self):
-        """Smart button: the Zalo conversation(s) this invoice was sent to."""
-        self.ensure_one()
-        channels = self.env["zalo.conversation.document"]._channels_of(self)
-        if len(channels) == 1:
-            return {
-                "type": "ir.actions.client",
-                "tag": "mail.action_discuss",
-                "params": {"active_id": f"discuss.channel_{channels.id}"},
-            }
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Zalo conversations"),
-            "res_model": "zalo.partner.link",
-            "view_mode": "tree,form",
-            "domain": [("channel_id", "in", channels.ids)],
-        }
 
     # ------------------------------------------------------------- reminders
 

@@ -1,9 +1,9 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
-    _inherit = ["helpdesk.ticket", "zalo.zbs.mixin"]
+    _inherit = ["helpdesk.ticket", "zalo.zbs.mixin", "zalo.conversation.mixin"]
 
     zalo_no_auto_send = fields.Boolean(
         string="No automatic Zalo messages",
@@ -11,27 +11,6 @@ class HelpdeskTicket(models.Model):
         help="The team's automatic Zalo messages (created, assigned, stage changes) are not "
         "sent for this ticket. «Send via Zalo» still works.",
     )
-    zalo_channel_count = fields.Integer(
-        string="Zalo conversations",
-        compute="_compute_zalo_channel_count",
-        groups="zalo_oa.group_zalo_user",
-    )
-
-    def _compute_zalo_channel_count(self):
-        counts = {}
-        if self.ids:
-            counts = dict(
-                self.env["zalo.conversation.document"]
-                .sudo()
-                ._read_group(
-                    [("res_model", "=", self._name), ("res_id", "in", self.ids)],
-                    ["res_id"],
-                    ["__count"],
-                )
-            )
-        for ticket in self:
-            ticket.zalo_channel_count = counts.get(ticket.id, 0) if ticket.id else 0
-
     # ------------------------------------------------------------ zbs hooks
 
     def _zalo_zbs_default_template(self, templates):
@@ -115,23 +94,3 @@ class HelpdeskTicket(models.Model):
             for rule in rules:
                 rows |= ticket.sudo()._zalo_zbs_send(rule.template_id)
         return rows
-
-    # ----------------------------------------------------------- conversation
-
-    def action_zalo_open_conversation(self):
-        """Smart button: the Zalo conversation(s) of this ticket."""
-        self.ensure_one()
-        channels = self.env["zalo.conversation.document"]._channels_of(self)
-        if len(channels) == 1:
-            return {
-                "type": "ir.actions.client",
-                "tag": "mail.action_discuss",
-                "params": {"active_id": f"discuss.channel_{channels.id}"},
-            }
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Zalo conversations"),
-            "res_model": "zalo.partner.link",
-            "view_mode": "tree,form",
-            "domain": [("channel_id", "in", channels.ids)],
-        }

@@ -3,7 +3,7 @@ from odoo import _, api, fields, models
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "zalo.zbs.mixin"]
+    _inherit = ["sale.order", "zalo.zbs.mixin", "zalo.conversation.mixin"]
 
     zalo_no_auto_send = fields.Boolean(
         string="No automatic Zalo messages",
@@ -18,27 +18,6 @@ class SaleOrder(models.Model):
         help="Set when the order was first seen fully paid: the payment message is sent (when "
         "switched on) only once.",
     )
-    zalo_channel_count = fields.Integer(
-        string="Zalo conversations",
-        compute="_compute_zalo_channel_count",
-        groups="zalo_oa.group_zalo_user",
-    )
-
-    def _compute_zalo_channel_count(self):
-        counts = {}
-        if self.ids:
-            counts = dict(
-                self.env["zalo.conversation.document"]
-                .sudo()
-                ._read_group(
-                    [("res_model", "=", self._name), ("res_id", "in", self.ids)],
-                    ["res_id"],
-                    ["__count"],
-                )
-            )
-        for order in self:
-            order.zalo_channel_count = counts.get(order.id, 0) if order.id else 0
-
     # ------------------------------------------------------------ zbs hooks
 
     def _zalo_zbs_default_template(self, templates):
@@ -125,28 +104,6 @@ class SaleOrder(models.Model):
         return rows
 
     # ----------------------------------------------------------- conversation
-
-    def _zalo_channels(self):
-        self.ensure_one()
-        return self.env["zalo.conversation.document"]._channels_of(self)
-
-    def action_zalo_open_conversation(self):
-        """Smart button: the Zalo conversation(s) of this order."""
-        self.ensure_one()
-        channels = self._zalo_channels()
-        if len(channels) == 1:
-            return {
-                "type": "ir.actions.client",
-                "tag": "mail.action_discuss",
-                "params": {"active_id": f"discuss.channel_{channels.id}"},
-            }
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Zalo conversations"),
-            "res_model": "zalo.partner.link",
-            "view_mode": "tree,form",
-            "domain": [("channel_id", "in", channels.ids)],
-        }
 
     @api.model
     def _zalo_quotation_values(self, channel):
