@@ -6,7 +6,10 @@
     "author": "Zalo OA for Odoo contributors",
     "license": "LGPL-3",
     "depends": ["mail", "phone_validation", "portal", "utm"],
-    "external_dependencies": {"python": ["requests", "jwt", "cryptography", "phonenumbers"]},
+    "external_dependencies": {
+        # PyPI distribution names: wheel dependencies and Odoo's install check
+        "python": ["requests", "urllib3", "pyjwt", "cryptography", "phonenumbers"],
+    },
     "data": [
         "security/zalo_oa_security.xml",
         "security/ir.model.access.csv",

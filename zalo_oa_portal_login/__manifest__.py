@@ -6,7 +6,7 @@
     "author": "Zalo OA for Odoo contributors",
     "license": "LGPL-3",
     "depends": ["zalo_oa", "auth_oauth"],
-    "external_dependencies": {"python": ["jwt"]},
+    "external_dependencies": {"python": ["requests", "pyjwt"]},
     "data": [
         "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",
