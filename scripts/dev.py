@@ -6,13 +6,17 @@
 
 The Makefile wraps both (``make run``, ``make test``). Odoo 17 is found, in order, through
 the ``ODOO_SRC`` variable (an Odoo 17 source tree), an importable ``odoo`` package, then the
-official 17.0 source downloaded into ``.cache/`` when the network allows. PostgreSQL is the
-local server or the one named by the usual ``PG*`` variables.
+official 17.0 source downloaded into ``.cache/`` when the network allows. When the Python
+running this script cannot import Odoo 17, everything is installed into one virtual
+environment, ``.cache/venv``, and the script re-executes itself there (``scripts/devenv.py``:
+venv, system packages, PostgreSQL). PostgreSQL is the local server or the one named by the
+usual ``PG*`` variables.
 """
 
 import argparse
 import contextlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -20,15 +24,17 @@ import signal
 import socket
 import subprocess
 import sys
-import tarfile
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache"
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import devenv  # scripts/devenv.py: venv, system packages, PostgreSQL
+from devenv import CACHE, ROOT, SetupError, loud, say
+
 PY = sys.executable
 
 ADDONS = [
@@ -42,9 +48,8 @@ ADDONS = [
     "zalo_oa_portal_login",
     "zalo_oa_website_chat",
 ]
-PURE_TEST_DIRS = ["tests/unit", "tests/simulator"]
+PURE_TEST_DIRS = ["tests/unit", "tests/simulator", "tests/bootstrap"]
 E2E_DIR = "tests/e2e"
-ODOO_DOWNLOAD_URL = "https://github.com/odoo/odoo/archive/refs/heads/17.0.tar.gz"
 # Python modules the suite and its tools need, by import name.
 REQUIRED_IMPORTS = [
     "requests",
@@ -60,15 +65,6 @@ REQUIRED_IMPORTS = [
 ]
 
 
-def say(msg=""):
-    print(msg, flush=True)
-
-
-def loud(msg):
-    bar = "!" * 78
-    say(f"{bar}\n!! {msg}\n{bar}")
-
-
 # --------------------------------------------------------------------------- setup
 
 
@@ -76,35 +72,11 @@ def _missing_imports(names):
     return [n for n in names if importlib.util.find_spec(n) is None]
 
 
-def _requirement_lines(with_odoo_addons):
-    lines = []
-    for raw in (ROOT / "requirements.txt").read_text().splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("odoo-addon-") and not with_odoo_addons:
-            continue
-        lines.append(line)
-    return lines
-
-
-def ensure_chromium():
-    """Tours need Chromium; install Debian's package when missing and possible."""
-    if any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
-        return
-    if shutil.which("apt-get") and os.geteuid() == 0:
-        say("Installing Chromium for the browser tests (apt-get install chromium) ...")
-        subprocess.call(
-            ["apt-get", "install", "-y", "-q", "chromium"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    if not shutil.which("chromium"):
-        loud("Chromium is not installed: the browser tours will be skipped.")
-
-
 def ensure_requirements(odoo_env=None):
-    """Install what is missing from requirements.txt (never upgrades what is there)."""
+    """Install what is missing from requirements.txt (never upgrades what is there).
+
+    In .cache/venv everything is there already (``devenv.ensure_venv``); this matters when
+    Odoo is importable in the Python running the command, which is then used as is."""
     missing = _missing_imports(REQUIRED_IMPORTS)
     need_helpdesk = False
     if odoo_env is not None and odoo_env.importable:
@@ -113,7 +85,7 @@ def ensure_requirements(odoo_env=None):
         return
     wanted = missing + (["helpdesk_mgmt"] if need_helpdesk else [])
     say(f"Installing missing Python requirements: {', '.join(wanted)}")
-    reqs = _requirement_lines(with_odoo_addons=need_helpdesk)
+    reqs = devenv.our_requirements(with_odoo_addons=need_helpdesk)
     cmd = [PY, "-m", "pip", "install", "--quiet", *reqs]
     if subprocess.call(cmd) != 0:
         loud("pip could not install requirements.txt; see the output above.")
@@ -148,11 +120,9 @@ class OdooEnv:
 
 def _odoo_from_source(src, origin):
     src = Path(src).resolve()
-    release = src / "odoo" / "release.py"
-    if not (src / "odoo-bin").exists() or not release.exists():
-        return None, f"{src} is not an Odoo source tree (no odoo-bin or odoo/release.py)"
-    if not re.search(r"version_info\s*=\s*\(\s*17\s*,", release.read_text()):
-        return None, f"{src} is not Odoo 17.0"
+    problem = devenv.odoo_source_problem(src)
+    if problem:
+        return None, problem
     env = OdooEnv(
         cmd=[PY, str(src / "odoo-bin")],
         addons_paths=[src / "addons", src / "odoo" / "addons"],
@@ -185,31 +155,10 @@ def _odoo_importable():
 
 
 def _odoo_download():
-    target = CACHE / "odoo-17.0"
-    if (target / "odoo-bin").exists():
-        return _odoo_from_source(target, f"downloaded source in {target}")
-    try:
-        with socket.create_connection(("github.com", 443), timeout=5):
-            pass
-    except OSError as exc:
-        return (
-            None,
-            f"cannot download Odoo 17.0 ({exc.__class__.__name__}: no network to github.com)",
-        )
-    say(f"Downloading the official Odoo 17.0 source from {ODOO_DOWNLOAD_URL} ...")
-    CACHE.mkdir(exist_ok=True)
-    archive = CACHE / "odoo-17.0.tar.gz"
-    try:
-        urllib.request.urlretrieve(ODOO_DOWNLOAD_URL, archive)
-        with tarfile.open(archive) as tar:
-            top = tar.getmembers()[0].name.split("/")[0]
-            tar.extractall(CACHE)
-        (CACHE / top).rename(target)
-        archive.unlink()
-    except Exception as exc:
-        return None, f"downloading Odoo 17.0 failed: {exc}"
-    req = target / "requirements.txt"
-    subprocess.call([PY, "-m", "pip", "install", "--quiet", "-r", str(req), "setuptools<70"])
+    """The 17.0 source downloaded into .cache/ by ``devenv.prepare`` (not fetched here)."""
+    target = devenv.DOWNLOADED_ODOO
+    if devenv.odoo_source_problem(target):
+        return None, f"no downloaded Odoo 17.0 source in {target}"
     return _odoo_from_source(target, f"downloaded source in {target}")
 
 
@@ -249,12 +198,28 @@ def check_postgres():
         conn = pg_connect()
         conn.close()
         return None
+    except ImportError:
+        return f"psycopg2 is not importable in {PY}; Odoo's requirements are not installed."
     except Exception as exc:
         where = os.environ.get("PGHOST") or "the local socket"
         return (
             f"PostgreSQL does not answer on {where} ({str(exc).strip()}). Start it (e.g. "
             "'pg_ctlcluster 15 main start') or set PGHOST/PGPORT/PGUSER/PGPASSWORD."
         )
+
+
+def ensure_postgres():
+    """Start the local cluster and create our role when needed; None or the problem."""
+    try:
+        devenv.start_local_postgres()
+        problem = check_postgres()
+        role = devenv.missing_role(problem or "")
+        if role:
+            devenv.create_pg_role(role)
+            problem = check_postgres()
+    except SetupError as exc:
+        return str(exc)
+    return problem
 
 
 def db_exists(name):
@@ -582,13 +547,36 @@ def run_e2e(tally, odoo, db):
         sim_log.close()
 
 
-def cmd_test(args):
+def run_packaging(tally, odoo):
+    """tests/packaging/check_wheels.py: the nine wheels build, install, and odoo -i works."""
+    say("")
+    result = CACHE / "packaging.json"
+    result.unlink(missing_ok=True)
+    env = {**os.environ, **odoo.extra_env}
+    script = ROOT / "tests" / "packaging" / "check_wheels.py"
+    rc = subprocess.call([PY, str(script), "--json", str(result)], cwd=ROOT, env=env)
+    if not result.exists():
+        tally.check("packaging", False, f"{script.name} exited with {rc} and wrote no result")
+        return
+    data = json.loads(result.read_text())
+    if data["status"] == 3:
+        loud("PACKAGING CHECK SKIPPED (see the line above)")
+        tally.add(skipped=1)
+    for check in data["checks"]:
+        tally.check(f"packaging: {check['name']}", check["ok"], check["detail"])
+    if data["status"] not in (0, 3) and not any(not c["ok"] for c in data["checks"]):
+        tally.check("packaging", False, f"{script.name} exited with {data['status']}")
+
+
+def cmd_test(args, setup_why=None):
     tally = Tally()
     CACHE.mkdir(exist_ok=True)
     odoo, why = find_odoo()
+    if odoo is None and setup_why:
+        why = f"{why}; {setup_why}"
     ensure_requirements(odoo)
-    if odoo is not None:
-        ensure_chromium()
+    if odoo is not None and not devenv.chromium_binary():
+        loud("Chromium is not installed: the browser tours will be skipped.")
     if not args.skip_lint:
         run_lint(tally)
     pure_dirs = [d for d in PURE_TEST_DIRS if (ROOT / d).is_dir()]
@@ -597,12 +585,14 @@ def cmd_test(args):
     if odoo is None:
         loud(f"ODOO PART SKIPPED: Odoo 17 was not found ({why}). {ODOO_FIX}")
     else:
-        pg_problem = check_postgres()
+        pg_problem = ensure_postgres()
         if pg_problem:
             loud(f"ODOO PART FAILED: {pg_problem}")
             tally.check("PostgreSQL reachable", False, pg_problem)
         else:
             run_odoo_tests(tally, odoo, keep_db=args.keep_db)
+            if not args.skip_wheels:
+                run_packaging(tally, odoo)
     if tally.problems:
         say("\nProblems:")
         for problem in tally.problems:
@@ -621,7 +611,7 @@ def cmd_run(args):
         loud(f"Cannot start the demo: Odoo 17 was not found ({why}). {ODOO_FIX}")
         return 2
     ensure_requirements(odoo)
-    pg_problem = check_postgres()
+    pg_problem = ensure_postgres()
     if pg_problem:
         loud(pg_problem)
         return 2
@@ -709,13 +699,21 @@ def main(argv=None):
     p_test = sub.add_parser("test", help="lint, pure tests, Odoo tests and end-to-end tests")
     p_test.add_argument("--keep-db", action="store_true", help="do not drop the test database")
     p_test.add_argument("--skip-lint", action="store_true", help="skip ruff and pylint-odoo")
+    p_test.add_argument(
+        "--skip-wheels", action="store_true", help="skip building and installing the wheels"
+    )
     p_run = sub.add_parser("run", help="demo database, Zalo simulator and Odoo in the foreground")
     p_run.add_argument("--db", default="zalo_demo", help="demo database name (default zalo_demo)")
     p_run.add_argument("--port", type=int, default=8069, help="Odoo HTTP port (default 8069)")
     p_run.add_argument("--sim-port", type=int, default=8765, help="simulator port (default 8765)")
     p_run.add_argument("--reset", action="store_true", help="drop and recreate the demo database")
     args = parser.parse_args(argv)
-    return cmd_test(args) if args.command == "test" else cmd_run(args)
+    try:
+        setup_why = devenv.prepare(args.command)
+    except SetupError as exc:
+        loud(str(exc))
+        return 2
+    return cmd_test(args, setup_why) if args.command == "test" else cmd_run(args)
 
 
 if __name__ == "__main__":
