@@ -81,7 +81,7 @@ class ZaloWebhookController(http.Controller):
         # Stored before acknowledging: the event must survive whatever happens next.
         env.cr.commit()  # pylint: disable=invalid-commit
         if not result.inline:
-            env["zalo.event"]._trigger_processing()
+            env["zalo.event"]._trigger_processing(at=result.process_at)
             return _json_response({"status": "queued"})
         if env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False):
             # Tests share one transaction with the server: process before answering.

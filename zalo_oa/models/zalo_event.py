@@ -11,10 +11,12 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.tools import ormcache
 
+from ..tools import retry as zalo_retry
 from ..tools import webhook as zalo_webhook
 from ..tools.errors import ZaloError
 from ..tools.phone import InvalidPhoneError, normalize_phone
 from .discuss_channel import WINDOW
+from .queue_trigger import trigger_cron
 from .zalo_partner_link import ZaloRetryLater
 
 _logger = logging.getLogger(__name__)
@@ -45,12 +47,14 @@ STATES = [
 class WebhookResult:
     """What the webhook controller answers, and what it processes after storing."""
 
-    def __init__(self, status, reason, event_id=None, inline=False, lock_key=None):
+    def __init__(self, status, reason, event_id=None, inline=False, lock_key=None, process_at=None):
         self.status = status  # "stored", "duplicate", "ignored"
         self.reason = reason
         self.event_id = event_id
         self.inline = inline
         self.lock_key = lock_key
+        #: When the queue must pick the event up (None: at once).
+        self.process_at = process_at
 
 
 def _ms_to_datetime(value):
@@ -162,6 +166,7 @@ class ZaloEvent(models.Model):
             return WebhookResult("ignored", "missing or invalid signature")
         key = zalo_webhook.event_key(event)
         inline = self._is_cheap(event)
+        user_id = zalo_webhook.customer_id(event, zalo_oa_id)
         query = """
             INSERT INTO zalo_event (oa_id, event_name, event_key, zalo_msg_id, zalo_user_id,
                                     zalo_timestamp, payload, state, attempts, next_attempt_at,
@@ -179,7 +184,7 @@ class ZaloEvent(models.Model):
             "name": event.event_name or "unknown",
             "key": key,
             "msg": event.msg_id,
-            "user": event.user_id,
+            "user": user_id,
             "ts": _ms_to_datetime(event.timestamp),
             "payload": raw_body.decode("utf-8", "replace")
             if isinstance(raw_body, bytes)
@@ -206,7 +211,12 @@ class ZaloEvent(models.Model):
             [oa_record_id],
         )
         return WebhookResult(
-            "stored", "stored", row[0], inline, self._lock_key(oa_record_id, event.user_id)
+            "stored",
+            "stored",
+            row[0],
+            inline,
+            self._lock_key(oa_record_id, user_id),
+            process_at=params["next"],
         )
 
     @api.model
@@ -222,8 +232,8 @@ class ZaloEvent(models.Model):
             return fields.Datetime.now() + ECHO_DELAY
         return None
 
-    def _trigger_processing(self):
-        self.env.ref("zalo_oa.ir_cron_zalo_process_events")._trigger()
+    def _trigger_processing(self, at=None):
+        trigger_cron(self.env.ref("zalo_oa.ir_cron_zalo_process_events"), at)
 
     # ================================================================ process
 
@@ -309,7 +319,7 @@ class ZaloEvent(models.Model):
         self.ensure_one()
         when = fields.Datetime.now() + BUSY_DELAY
         self.write({"state": "queued", "attempts": self.attempts - 1, "next_attempt_at": when})
-        self.env.ref("zalo_oa.ir_cron_zalo_process_events")._trigger(at=when)
+        self._trigger_processing(at=when)
 
     def _schedule_retry(self, exc):
         self.ensure_one()
@@ -319,15 +329,11 @@ class ZaloEvent(models.Model):
         else:
             text = f"{type(exc).__name__}: {exc}"
             retry = True
+        kind = exc.kind if isinstance(exc, ZaloError) else None
         if retry and self.attempts < MAX_ATTEMPTS:
-            delay = timedelta(minutes=2 ** (self.attempts - 1))
-            self.write(
-                {
-                    "state": "queued",
-                    "error": text,
-                    "next_attempt_at": fields.Datetime.now() + delay,
-                }
-            )
+            when = fields.Datetime.now() + zalo_retry.delay(kind, self.attempts)
+            self.write({"state": "queued", "error": text, "next_attempt_at": when})
+            self._trigger_processing(at=when)
             _logger.info(
                 "Zalo event %s failed (attempt %s), retried later: %s", self.id, self.attempts, text
             )
@@ -359,12 +365,14 @@ class ZaloEvent(models.Model):
     # ---------------------------------------------------------------- helpers
 
     def _link_for(self, event):
-        if not event.user_id:
+        oa = self.oa_id.sudo()
+        user_id = zalo_webhook.customer_id(event, oa.oa_id)
+        if not user_id:
             raise ValueError(_("The event names no Zalo user."))
         link = (
             self.env["zalo.partner.link"]
             .sudo()
-            ._get_or_create(self.oa_id.sudo(), event.user_id, user_id_by_app=event.user_id_by_app)
+            ._get_or_create(oa, user_id, user_id_by_app=event.user_id_by_app)
         )
         self.partner_link_id = link
         return link
@@ -536,6 +544,12 @@ class ZaloEvent(models.Model):
             self.message_id = ours.mail_message_id
             return
         link = self._link_for(event)
+        # Our own send whose answer was lost (timeout): the echo confirms it.
+        ours = self.env["zalo.message"]._match_echo(link, event, self.zalo_timestamp)
+        if ours:
+            self.message_id = ours.mail_message_id
+            self.channel_id = ours.channel_id
+            return
         channel = self.env["discuss.channel"]._zalo_get_channel(link)
         self.channel_id = channel
         body, attachments = self._message_content(event, channel)

@@ -1,7 +1,8 @@
 import base64
 import logging
 import threading
-from datetime import timedelta
+import time
+from datetime import timedelta, timezone
 
 import odoo
 from odoo import SUPERUSER_ID, _, api, fields, models
@@ -9,16 +10,29 @@ from odoo.exceptions import AccessError
 from odoo.tools import html2plaintext
 
 from ..tools import messages as zalo_messages
-from ..tools.errors import KIND_HELP, KIND_PARAM, KIND_WINDOW, KINDS, ZaloError
+from ..tools import reconcile as zalo_reconcile
+from ..tools import retry as zalo_retry
+from ..tools.errors import KIND_HELP, KIND_NETWORK, KIND_PARAM, KIND_WINDOW, KINDS, ZaloError
+from .queue_trigger import trigger_cron
 from .zalo_event import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
-#: Retryable failures (rate limit, Zalo 5xx, network) are retried this many times.
-MAX_ATTEMPTS = 6
-RETRY_BASE = timedelta(seconds=30)
-RETRY_CAP = timedelta(hours=1)
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/jpg")
+#: An uncertain send is first looked for in Zalo's history this long after the attempt,
+RECONCILE_FIRST = timedelta(seconds=3)
+#: then every RECONCILE_STEP, and sent again when it is still not there after the grace
+#: period (or the retry backoff, when longer). After a timeout or a dropped connection,
+#: Zalo may still be working on the request: the grace is long. After a 5xx answer,
+#: Zalo is done with it: a message that went through is in the history already.
+RECONCILE_STEP = timedelta(seconds=5)
+RECONCILE_GRACE_NO_ANSWER = timedelta(seconds=60)
+RECONCILE_GRACE_ANSWERED = timedelta(seconds=10)
+#: A queue run that finds work due within this delay waits for it rather than leaving
+#: it to the next wake-up of a cron worker (up to a minute away in Odoo).
+WAIT_WITHIN = timedelta(seconds=20)
+#: A queue run stops looking for work due soon after this long.
+RUN_BUDGET = timedelta(seconds=50)
 
 
 def _testing(env):
@@ -35,7 +49,9 @@ def _send_after_commit(dbname, message_ids):
         _logger.exception("Zalo: sending after commit failed; the queue will retry")
 
 
-STATE_ORDER = {"pending": 0, "failed": 0, "sent": 1, "delivered": 2, "read": 3}
+STATE_ORDER = {"pending": 0, "uncertain": 0, "failed": 0, "sent": 1, "delivered": 2, "read": 3}
+#: States of an outbound row still in the queue.
+QUEUED = ("pending", "uncertain")
 
 
 class ZaloMessage(models.Model):
@@ -71,6 +87,7 @@ class ZaloMessage(models.Model):
     state = fields.Selection(
         [
             ("pending", "Pending"),
+            ("uncertain", "Checking delivery"),
             ("sent", "Sent"),
             ("delivered", "Delivered"),
             ("read", "Read"),
@@ -96,6 +113,16 @@ class ZaloMessage(models.Model):
     author_id = fields.Many2one("res.users", string="Sent by", readonly=True)
     attempts = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True, index="btree_not_null")
+    attempted_at = fields.Datetime(
+        string="Last attempt", readonly=True, help="When the last send to Zalo started."
+    )
+    uncertain_since = fields.Datetime(
+        string="Checking delivery since",
+        readonly=True,
+        help="The last send got no clear answer from Zalo since then: Zalo's history is "
+        "checked before the message is sent again.",
+    )
+    reconcile_checks = fields.Integer(string="Delivery checks", readonly=True)
     sent_at = fields.Datetime(readonly=True)
     delivered_at = fields.Datetime(readonly=True)
     read_at = fields.Datetime(readonly=True)
@@ -202,41 +229,80 @@ class ZaloMessage(models.Model):
             )
         return rows
 
-    def _trigger_queue(self):
-        self.env.ref("zalo_oa.ir_cron_zalo_send_messages")._trigger()
+    def _trigger_queue(self, at=None):
+        """Wake the send queue now, or at the given time(s) (one trigger per time).
+
+        A retry due within ``WAIT_WITHIN`` also wakes the queue now: that run waits for
+        it (see :meth:`_cron_send_messages`).
+        """
+        trigger_cron(
+            self.env.ref("zalo_oa.ir_cron_zalo_send_messages"), at, wake_now_within=WAIT_WITHIN
+        )
 
     def _send(self):
-        """Send pending outbound rows, in order per conversation, each at most once."""
-        pending = self.filtered(lambda r: r.direction == "outbound" and r.state == "pending")
-        if not pending:
+        """Send the queued rows that are due, in order per conversation, each at most once.
+
+        A row whose last send got no clear answer (``uncertain``) is first looked for in
+        Zalo's history; the later rows of its conversation wait for it.
+        """
+        queued = self.filtered(lambda r: r.direction == "outbound" and r.state in QUEUED)
+        if not queued:
             return
         self.flush_model()
         try:
             with self.env.cr.savepoint(flush=False):
+                # Each row comes with whether an earlier row of its conversation, not among
+                # these, is still queued (retrying, checking delivery, or new): then the
+                # conversation waits for it.
                 self.env.cr.execute(
-                    """SELECT id FROM zalo_message WHERE id IN %s AND state = 'pending'
-                       ORDER BY id FOR UPDATE SKIP LOCKED""",
-                    [tuple(pending.ids)],
+                    """SELECT m.id, m.channel_id, EXISTS(
+                              SELECT 1 FROM zalo_message e
+                               WHERE e.channel_id = m.channel_id AND e.id < m.id
+                                 AND e.direction = 'outbound'
+                                 AND e.state IN ('pending', 'uncertain')
+                                 AND NOT (e.id IN %s))
+                         FROM zalo_message m
+                        WHERE m.id IN %s AND m.state IN ('pending', 'uncertain')
+                        ORDER BY m.id FOR UPDATE OF m SKIP LOCKED""",
+                    [tuple(queued.ids), tuple(queued.ids)],
                     log_exceptions=False,
                 )
-                claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
+                result = self.env.cr.fetchall()
         except CONCURRENCY_ERRORS:
             # Another worker changed these rows since our snapshot: it is sending them.
             self._trigger_queue()
             return
-        blocked_channels = set()
+        claimed = self.browse([row[0] for row in result])
+        claimed.invalidate_recordset(["state", "next_attempt_at"])
+        claimed_ids = set(claimed.ids)
+        blocked_channels = {channel for _id, channel, earlier in result if channel and earlier}
+        # A candidate locked by another worker (being sent there) holds back the later ones.
+        first_claimed = {}
+        for row_id, channel, _earlier in result:
+            first_claimed.setdefault(channel, row_id)
+        for row in queued:
+            channel = row.channel_id.id
+            if channel and row.id not in claimed_ids and row.id < first_claimed.get(channel, 0):
+                blocked_channels.add(channel)
+        retry_at = set()
         now = fields.Datetime.now()
         for row in claimed:
             # Order matters within a conversation; rows without one stand alone.
             key = row.channel_id.id or f"row-{row.id}"
-            if key in blocked_channels:
+            if key in blocked_channels or row.state not in QUEUED:
                 continue
             if row.next_attempt_at and row.next_attempt_at > now:
                 blocked_channels.add(key)
                 continue
-            if not row._send_one():
+            if row.state == "uncertain" and not row._reconcile():
+                blocked_channels.add(key)
+            elif row.state == "pending" and not row._send_one():
                 # keep the order: later messages of this conversation wait
                 blocked_channels.add(key)
+            if row.state in QUEUED and row.next_attempt_at:
+                retry_at.add(row.next_attempt_at)
+        if retry_at:
+            self._trigger_queue(at=sorted(retry_at))
         claimed._notify_state_change()
 
     def _send_one(self):
@@ -257,34 +323,184 @@ class ZaloMessage(models.Model):
             return True
         try:
             payload = self._build_payload(oa)
+        except ZaloError as err:
+            # Uploads: nothing reaches the customer before the send itself.
+            return self._retry_or_fail(err)
+        started = fields.Datetime.now()
+        self.attempted_at = started
+        try:
             data = oa._zalo_call("send_cs", payload, res_model="discuss.channel", res_id=channel.id)
         except ZaloError as err:
-            if err.retryable and self.attempts < MAX_ATTEMPTS:
-                delay = min(RETRY_BASE * (2 ** (self.attempts - 1)), RETRY_CAP)
-                self.write(
-                    {
-                        "next_attempt_at": fields.Datetime.now() + delay,
-                        "failure_reason": _("Retrying: %s", oa._zalo_error_text(err)),
-                        "failure_kind": err.kind,
-                        "failure_code": err.code or 0,
-                    }
-                )
-                self._trigger_queue()
+            if err.uncertain:
+                self._mark_uncertain(err, started)
                 return False
-            self._fail(err)
-            return True
+            return self._retry_or_fail(err)
+        self._mark_sent((data or {}).get("message_id"))
+        return True
+
+    def _retry_or_fail(self, err):
+        """A failed attempt: retried at its time when it may succeed later, else failed."""
+        if err.retryable and not zalo_retry.give_up(err.kind, self.attempts):
+            self.write(
+                {
+                    "state": "pending",
+                    "next_attempt_at": fields.Datetime.now()
+                    + zalo_retry.delay(err.kind, self.attempts),
+                    "failure_reason": _("Retrying: %s", self.oa_id._zalo_error_text(err)),
+                    "failure_kind": err.kind,
+                    "failure_code": err.code or 0,
+                }
+            )
+            return False
+        self._fail(err)
+        return True
+
+    def _mark_sent(self, zalo_msg_id):
         self.write(
             {
                 "state": "sent",
-                "zalo_msg_id": (data or {}).get("message_id") or False,
+                "zalo_msg_id": zalo_msg_id or False,
                 "sent_at": fields.Datetime.now(),
                 "next_attempt_at": False,
+                "uncertain_since": False,
+                "reconcile_checks": 0,
                 "failure_reason": False,
                 "failure_kind": False,
                 "failure_code": 0,
             }
         )
-        return True
+
+    def _mark_uncertain(self, err, started):
+        """Zalo may have the message: look for it before sending it again."""
+        self.write(
+            {
+                "state": "uncertain",
+                "uncertain_since": started,
+                "reconcile_checks": 0,
+                "next_attempt_at": fields.Datetime.now() + RECONCILE_FIRST,
+                "failure_reason": _(
+                    "Checking delivery: Zalo did not confirm the send (%s).",
+                    self.oa_id._zalo_error_text(err),
+                ),
+                "failure_kind": err.kind,
+                "failure_code": err.code or 0,
+            }
+        )
+
+    def _resend_at(self):
+        """When an uncertain row not found in Zalo's history is sent again."""
+        grace = (
+            RECONCILE_GRACE_NO_ANSWER
+            if self.failure_kind == KIND_NETWORK
+            else RECONCILE_GRACE_ANSWERED
+        )
+        wait = max(grace, zalo_retry.delay(self.failure_kind, self.attempts))
+        return (self.uncertain_since or fields.Datetime.now()) + wait
+
+    def _reconcile(self):
+        """An uncertain row: sent (found in Zalo's history), sent again, or checked later.
+
+        Returns True when the conversation may go on with its next message.
+        """
+        self.ensure_one()
+        oa = self.oa_id.sudo()
+        now = fields.Datetime.now()
+        self.reconcile_checks += 1
+        try:
+            history = oa._zalo_call(
+                "get_conversation",
+                self.partner_link_id.zalo_user_id,
+                0,
+                10,
+                res_model="discuss.channel",
+                res_id=self.channel_id.id,
+            )
+        except ZaloError as err:
+            if zalo_retry.give_up(err.kind, self.reconcile_checks):
+                self._fail(err)
+                self.failure_reason = _(
+                    "Zalo never confirmed whether this message was delivered (%s). Look at "
+                    "the conversation in Zalo's OA chat before retrying it, or the customer "
+                    "may get it twice.",
+                    oa._zalo_error_text(err),
+                )
+                return True
+            self.next_attempt_at = now + zalo_retry.delay(err.kind, self.reconcile_checks)
+            return False
+        found = self._find_in_history(history)
+        if found:
+            _logger.info("Zalo message %s: found in Zalo's history, not sent again", self.id)
+            self._mark_sent(found)
+            return True
+        resend_at = self._resend_at()
+        if now < resend_at:
+            self.next_attempt_at = min(now + RECONCILE_STEP, resend_at)
+            return False
+        _logger.info("Zalo message %s: not in Zalo's history, sent again", self.id)
+        self.write({"state": "pending", "next_attempt_at": False, "uncertain_since": False})
+        return self._send_one()
+
+    def _find_in_history(self, history):
+        """Zalo's ``message_id`` of this row in a conversation history, or False."""
+        since = self.uncertain_since or self.attempted_at or self.create_date
+        since_ms = int(since.replace(tzinfo=timezone.utc).timestamp() * 1000)
+        candidate_ids = [
+            str(item.get("message_id"))
+            for item in history or []
+            if isinstance(item, dict) and item.get("message_id")
+        ]
+        known = set()
+        if candidate_ids:
+            known = set(
+                self.sudo()
+                .search(
+                    [
+                        ("oa_id", "=", self.oa_id.id),
+                        ("direction", "=", "outbound"),
+                        ("zalo_msg_id", "in", candidate_ids),
+                    ]
+                )
+                .mapped("zalo_msg_id")
+            )
+        return (
+            zalo_reconcile.find_sent(
+                history,
+                content_type=self.content_type,
+                text=self.text,
+                since_ms=since_ms,
+                known_ids=known,
+            )
+            or False
+        )
+
+    @api.model
+    def _match_echo(self, link, event, when):
+        """The uncertain row an ``oa_send_*`` echo confirms, if any (then marked sent)."""
+        rows = self.sudo().search(
+            [
+                ("partner_link_id", "=", link.id),
+                ("direction", "=", "outbound"),
+                ("state", "=", "uncertain"),
+            ],
+            order="id",
+        )
+        content = {"oa_send_image": "image", "oa_send_gif": "gif", "oa_send_file": "file"}.get(
+            event.event_name, "text"
+        )
+        for row in rows:
+            since = row.uncertain_since or row.attempted_at or row.create_date
+            if when and when < since - timedelta(milliseconds=zalo_reconcile.CLOCK_TOLERANCE_MS):
+                continue
+            if (row.content_type or "text") != content and not (
+                content == "image" and row.content_type == "gif"
+            ):
+                continue
+            if content == "text" and not zalo_reconcile.same_text(row.text, event.text):
+                continue
+            row._mark_sent(event.msg_id)
+            row._notify_state_change()
+            return row
+        return self.browse()
 
     def _fail(self, error):
         self.write(
@@ -294,6 +510,7 @@ class ZaloMessage(models.Model):
                 "failure_kind": error.kind,
                 "failure_code": error.code or 0,
                 "next_attempt_at": False,
+                "uncertain_since": False,
             }
         )
 
@@ -330,21 +547,39 @@ class ZaloMessage(models.Model):
         except Exception:
             return 500, 280
 
+    def _queue_due_domain(self):
+        return [
+            ("direction", "=", "outbound"),
+            ("state", "in", QUEUED),
+            "|",
+            ("next_attempt_at", "=", False),
+            ("next_attempt_at", "<=", fields.Datetime.now()),
+        ]
+
     @api.model
     def _cron_send_messages(self, limit=200):
+        """Send what is due; then wait for work due within seconds (retries, checks).
+
+        Each conversation is committed on its own. A run ends when nothing is due within
+        ``WAIT_WITHIN`` or after ``RUN_BUDGET``: a later retry wakes the cron by its own
+        trigger.
+        """
         auto_commit = not _testing(self.env)
+        deadline = fields.Datetime.now() + RUN_BUDGET
+        while True:
+            self._send_due(limit, auto_commit)
+            if not auto_commit:
+                return
+            wait = self._seconds_until_next_due()
+            if wait is None or wait > WAIT_WITHIN.total_seconds():
+                return
+            if fields.Datetime.now() + timedelta(seconds=wait) > deadline:
+                return
+            time.sleep(max(wait, 0.2))
+
+    def _send_due(self, limit, auto_commit):
         self.flush_model()
-        rows = self.search(
-            [
-                ("direction", "=", "outbound"),
-                ("state", "=", "pending"),
-                "|",
-                ("next_attempt_at", "=", False),
-                ("next_attempt_at", "<=", fields.Datetime.now()),
-            ],
-            order="id",
-            limit=limit,
-        )
+        rows = self.search(self._queue_due_domain(), order="id", limit=limit)
         by_channel = {}
         for row in rows:
             by_channel.setdefault(row.channel_id.id, self.browse())
@@ -353,6 +588,19 @@ class ZaloMessage(models.Model):
             channel_rows._send()
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        return len(rows)
+
+    @api.model
+    def _seconds_until_next_due(self):
+        """Seconds until the next queued outbound row is due (None: nothing queued)."""
+        self.env.cr.execute(
+            """SELECT EXTRACT(EPOCH FROM MIN(next_attempt_at) - (now() at time zone 'UTC'))
+                 FROM zalo_message
+                WHERE direction = 'outbound' AND state IN ('pending', 'uncertain')
+                  AND next_attempt_at IS NOT NULL"""
+        )
+        value = self.env.cr.fetchone()[0]
+        return None if value is None else float(value)
 
     # ------------------------------------------------------------------ retry
 
@@ -408,7 +656,10 @@ class ZaloMessage(models.Model):
                 "can_retry": all(r._can_retry() for r in failed),
             }
         state = min(self.mapped("state"), key=lambda s: STATE_ORDER.get(s, 0))
-        retrying = self.filtered(lambda r: r.state == "pending" and r.failure_reason)
+        if state == "uncertain":
+            # Shown as still sending, with the reason: "checking delivery", not a failure.
+            state = "pending"
+        retrying = self.filtered(lambda r: r.state in QUEUED and r.failure_reason)
         return {
             "state": state,
             "failure_reason": retrying[0].failure_reason if retrying else False,

@@ -17,7 +17,7 @@ from odoo.tools import consteq
 from ..tools import endpoints as zalo_endpoints
 from ..tools import oauth as zalo_oauth
 from ..tools.client import ZaloClient
-from ..tools.errors import KIND_AUTH, KIND_NETWORK, ZaloError
+from ..tools.errors import KIND_AUTH, ZaloError
 from . import zalo_crypto
 
 _logger = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ TOKEN_CACHE_FIELDS = [
 ]
 #: Refresh the access token when less than this is left (Zalo gives 25 h).
 REFRESH_MARGIN = timedelta(hours=3)
+#: A scheduled refresh that failed on a network or server error is tried again then.
+REFRESH_RETRY = timedelta(minutes=5)
 #: The OAuth ``state`` is valid this long (Zalo's authorization code lives 10 min).
 STATE_TTL = 600
 STATE_AUDIENCE = "zalo_oa.connect"
@@ -812,12 +814,18 @@ class ZaloOA(models.Model):
         """Refresh tokens that expire within REFRESH_MARGIN, one OA per transaction."""
         limit = fields.Datetime.now() + REFRESH_MARGIN
         oas = self.sudo().search([("state", "=", "connected"), ("token_expires_at", "<", limit)])
+        retry_at = set()
         for oa in oas:
             try:
                 oa._refresh_tokens(failed_token=oa.access_token)
             except ZaloError as err:
-                level = logging.INFO if err.kind == KIND_NETWORK else logging.WARNING
+                level = logging.INFO if err.retryable else logging.WARNING
                 _logger.log(level, "Zalo OA %s: scheduled token refresh failed: %s", oa.id, err)
+                if err.retryable:
+                    # Zalo unreachable or busy: try again soon, not at the next hourly run.
+                    retry_at.add(fields.Datetime.now() + REFRESH_RETRY)
+        if retry_at:
+            self.env.ref("zalo_oa.ir_cron_zalo_refresh_tokens").sudo()._trigger(at=min(retry_at))
 
     # --------------------------------------------------------------- webhooks
 

@@ -373,6 +373,10 @@ class ZaloError(Exception):
         family: ``openapi``, ``oauth``, ``business``, ``graph`` (or ``media``).
         details: extra non-secret fields from the error body (``error_name``,
             ``error_reason``, ``ref_doc``...), for logging.
+        uncertain: the request may have been carried out although no answer says so
+            (read timeout, connection dropped after the request was written, HTTP
+            5xx): a send must be reconciled with Zalo's history before any resend.
+            Defaults to True for HTTP 5xx.
 
     The positional order ``ZaloError(code, message, kind, retryable)`` follows
     DESIGN.md; ``ZaloError("text")`` is also accepted (message only).
@@ -388,6 +392,7 @@ class ZaloError(Exception):
         endpoint: str | None = None,
         family: str | None = None,
         details: dict | None = None,
+        uncertain: bool | None = None,
     ):
         if isinstance(code, str) and not message:
             parsed = coerce_code(code)
@@ -412,6 +417,9 @@ class ZaloError(Exception):
         self.endpoint: str | None = _clean_endpoint(endpoint)
         self.family: str | None = family
         self.details: dict = dict(details or {})
+        if uncertain is None:
+            uncertain = http_status is not None and http_status >= 500
+        self.uncertain: bool = bool(uncertain)
         super().__init__(self.__str__())
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3 import exceptions as urllib3_exceptions
 
 from .endpoints import is_loopback_url, join_url, resolve_urls
 from .errors import (
@@ -43,7 +44,7 @@ from .errors import (
 
 _logger = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseClient", "RateLimit"]
+__all__ = ["DEFAULT_TIMEOUT", "BaseClient", "RateLimit", "connection_never_made"]
 
 #: (connect, read) timeout in seconds.
 DEFAULT_TIMEOUT = (5, 20)
@@ -52,6 +53,31 @@ DEFAULT_TIMEOUT = (5, 20)
 _MESSAGE_FIELDS = ("message", "error_description", "error_reason", "error_name", "error_msg")
 #: Non-secret body fields copied to ``ZaloError.details``.
 _DETAIL_FIELDS = ("error_name", "error_reason", "error_description", "ref_doc")
+
+
+def connection_never_made(exc: BaseException) -> bool:
+    """True when a :class:`requests.ConnectionError` happened before anything was sent.
+
+    A refused connection, a failed name resolution or a connect timeout are certain:
+    Zalo never saw the request. A connection reset or closed while waiting for the
+    answer is not: the request may have been carried out (``uncertain``).
+    """
+    seen = set()
+    todo = [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, (urllib3_exceptions.NewConnectionError, ConnectionRefusedError)):
+            return True
+        if isinstance(item, urllib3_exceptions.ConnectTimeoutError):
+            return True
+        if isinstance(item, urllib3_exceptions.MaxRetryError):
+            todo.append(item.reason)
+        todo.extend(arg for arg in getattr(item, "args", ()) if isinstance(arg, BaseException))
+        todo.extend((item.__cause__, item.__context__))
+    return False
 
 
 class RateLimit(NamedTuple):
@@ -295,7 +321,17 @@ class BaseClient:
                     endpoint=endpoint,
                     family=family,
                 ) from None
+            except requests.ConnectTimeout:
+                raise ZaloError(
+                    None,
+                    f"Timed out connecting to Zalo ({_host(url)} {endpoint})",
+                    KIND_NETWORK,
+                    True,
+                    endpoint=endpoint,
+                    family=family,
+                ) from None
             except requests.Timeout:
+                # The request was written: Zalo may have carried it out.
                 raise ZaloError(
                     None,
                     f"Timed out waiting for Zalo ({_host(url)} {endpoint})",
@@ -303,6 +339,7 @@ class BaseClient:
                     True,
                     endpoint=endpoint,
                     family=family,
+                    uncertain=True,
                 ) from None
             except requests.ConnectionError as exc:
                 raise ZaloError(
@@ -312,6 +349,7 @@ class BaseClient:
                     True,
                     endpoint=endpoint,
                     family=family,
+                    uncertain=not connection_never_made(exc),
                 ) from None
             except requests.RequestException as exc:
                 raise ZaloError(

@@ -66,6 +66,7 @@ __all__ = [
     "WebhookParseError",
     "ZaloEvent",
     "compute_signature",
+    "customer_id",
     "event_key",
     "extract_timestamp",
     "parse_event",
@@ -973,6 +974,25 @@ def parse_event(payload) -> ZaloEvent:
         except (TypeError, ValueError, AttributeError, KeyError):
             base = {"event_name": name, "raw": data}
         return UnknownEvent(**base, parse_error=f"{type(exc).__name__}: {exc}")
+
+
+def customer_id(event: ZaloEvent, oa_id: str | None) -> str | None:
+    """The Zalo user id of the customer an event is about, never the OA's own id.
+
+    Zalo does not put the two parties of receipt events (``user_received_message``,
+    ``user_seen_message``) on a fixed side: the OA may be the ``sender`` (the message's
+    author) or the ``recipient`` (the event's addressee). Whichever side holds the OA
+    id, the customer is the other one. ZNS receipts by phone have no customer id.
+    """
+    user_id = event.user_id
+    if not oa_id or user_id != str(oa_id):
+        return user_id
+    raw = event.raw if isinstance(event.raw, dict) else {}
+    for side in ("sender", "recipient"):
+        other = _s(_d(raw.get(side)).get("id"))
+        if other and other != str(oa_id):
+            return other
+    return None
 
 
 def event_key(event: ZaloEvent) -> str:

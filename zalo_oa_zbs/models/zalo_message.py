@@ -5,8 +5,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.addons.zalo_oa.models.zalo_message import MAX_ATTEMPTS, RETRY_BASE, RETRY_CAP
 from odoo.addons.zalo_oa.tools import messages as zalo_messages
+from odoo.addons.zalo_oa.tools import retry as zalo_retry
 from odoo.addons.zalo_oa.tools.errors import KIND_AUTH, KIND_QUOTA, KIND_TEMPLATE, ZaloError
 from odoo.addons.zalo_oa.tools.phone import InvalidPhoneError, normalize_phone
 from odoo.exceptions import AccessError, UserError
@@ -30,6 +30,8 @@ UID_UNSUPPORTED = -249
 MAX_RETRIES_IN_A_ROW = 3
 BALANCE_RETRY = timedelta(hours=1)
 AUTH_RETRY = timedelta(minutes=30)
+#: An OA that cannot send (auth) is waited for this many times AUTH_RETRY.
+AUTH_MAX_ATTEMPTS = 6
 
 SENT, FAILED, RETRY, STOP_OA, STOP_TEMPLATE = "sent", "failed", "retry", "stop_oa", "stop_template"
 
@@ -230,7 +232,8 @@ class ZaloMessage(models.Model):
                             ),
                             info.kind,
                             info.code or 0,
-                            fields.Datetime.now() + RETRY_BASE,
+                            fields.Datetime.now()
+                            + zalo_retry.delay(info.kind, retries_in_a_row[row.oa_id.id]),
                         )
                 elif outcome == STOP_OA:
                     stopped_oas[row.oa_id.id] = row._zbs_stop_reason(info)
@@ -270,9 +273,10 @@ class ZaloMessage(models.Model):
         touched._notify_state_change()
         if autocommit and summary["stops"]:
             waiting._zbs_notify_authors(summary["stops"])
-        if waiting:
-            wake = min(r.next_attempt_at for r in waiting if r.next_attempt_at)
-            self.env.ref("zalo_oa.ir_cron_zalo_send_messages")._trigger(at=wake)
+        # Every row given a time (retries, paused OAs and templates) wakes the queue then.
+        wake = {r.next_attempt_at for r in touched if r.state == "pending" and r.next_attempt_at}
+        if wake:
+            self._trigger_queue(at=sorted(wake))
         return summary
 
     def _zbs_send_one(self):
@@ -334,7 +338,7 @@ class ZaloMessage(models.Model):
         if err.kind == KIND_AUTH and err.code not in BALANCE_CODES:
             # The OA must be reconnected (or its permissions fixed): the messages wait a
             # few hours for it (each wait counts as an attempt), then fail with the reason.
-            if self.attempts >= MAX_ATTEMPTS:
+            if self.attempts >= AUTH_MAX_ATTEMPTS:
                 self._fail(err)
                 return FAILED, err
             return STOP_OA, err
@@ -346,11 +350,11 @@ class ZaloMessage(models.Model):
             self.attempts -= 1  # not the message's fault: it waits, it did not fail
             outcome = STOP_TEMPLATE if err.code in TEMPLATE_QUOTA_CODES else STOP_OA
             return outcome, err
-        if err.retryable and self.attempts < MAX_ATTEMPTS:
-            delay = min(RETRY_BASE * (2 ** (self.attempts - 1)), RETRY_CAP)
+        if err.retryable and not zalo_retry.give_up(err.kind, self.attempts):
             self.write(
                 {
-                    "next_attempt_at": fields.Datetime.now() + delay,
+                    "next_attempt_at": fields.Datetime.now()
+                    + zalo_retry.delay(err.kind, self.attempts),
                     "failure_reason": _("Retrying: %s", self.oa_id._zalo_error_text(err)),
                     "failure_kind": err.kind,
                     "failure_code": err.code or 0,

@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.addons.zalo_oa.tools import messages as zalo_messages
+from odoo.addons.zalo_oa.tools import retry as zalo_retry
 from odoo.addons.zalo_oa.tools.errors import ZaloError
 from odoo.addons.zalo_oa.tools.phone import InvalidPhoneError, normalize_phone
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -1122,6 +1123,7 @@ class ZaloZbsTemplate(models.Model):
         """Status, quality and prices of the submitted templates, and each OA's quota."""
         auto_commit = not _testing(self.env)
         oas = self.env["zalo.oa"].sudo().search([("state", "=", "connected")])
+        retry_at = set()
         for oa in oas:
             templates = self.sudo().search(
                 [
@@ -1135,6 +1137,10 @@ class ZaloZbsTemplate(models.Model):
                     template._zbs_sync_one()
                 except ZaloError as err:
                     _logger.info("Zalo template %s: sync failed: %s", template.id, err)
+                    if err.kind in ("network", "server", "rate_limit"):
+                        # Zalo unreachable or busy: the OA's templates are synced again
+                        # soon rather than at the next hourly run.
+                        retry_at.add(fields.Datetime.now() + zalo_retry.delay(err.kind, 3))
                     if err.kind in ("auth", "network", "server", "rate_limit"):
                         break  # the OA as a whole has a problem: next run
                 if auto_commit:
@@ -1145,6 +1151,10 @@ class ZaloZbsTemplate(models.Model):
                 _logger.info("Zalo OA %s: quota not refreshed: %s", oa.id, err)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        if retry_at:
+            self.env.ref("zalo_oa_zbs.ir_cron_zalo_zbs_sync_templates").sudo()._trigger(
+                at=min(retry_at)
+            )
 
     # ----------------------------------------------------------------- import
 
