@@ -182,8 +182,9 @@ def find_odoo():
 
 
 ODOO_FIX = (
-    "Fix: set ODOO_SRC to an Odoo 17.0 source tree, or install Odoo 17 so that "
-    "'python3 -c \"import odoo\"' works (see README.md, 'Requirements')."
+    "Fix: set ODOO_SRC to an Odoo 17.0 source tree (its requirements are then installed into "
+    ".cache/venv), or run with a Python where Odoo 17 is importable (see README.md, "
+    "'Requirements')."
 )
 
 

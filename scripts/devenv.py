@@ -456,6 +456,7 @@ def ensure_venv(odoo_src):
             _pip(
                 [
                     "--no-build-isolation",
+                    "--use-pep517",
                     "--config-settings",
                     "editable_mode=compat",
                     "-e",
