@@ -1,7 +1,7 @@
 # Entry points of the Zalo OA suite (see README.md).
 PYTHON ?= python3
 
-.PHONY: run test lint format
+.PHONY: run test lint format wheels
 
 run:  ## demo database + Zalo simulator + Odoo (Ctrl-C stops both)
 	$(PYTHON) scripts/dev.py run
@@ -14,3 +14,6 @@ lint:
 
 format:
 	$(PYTHON) -m ruff format . && $(PYTHON) -m ruff check --fix .
+
+wheels:  ## build the nine addons as OCA-style wheels (odoo-addon-<addon>, whool) into dist/
+	$(PYTHON) -m pip wheel --no-deps -w dist ./zalo_oa*/
