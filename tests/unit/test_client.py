@@ -538,12 +538,18 @@ def test_unreachable_local_port_is_network_error():
 # --------------------------------------------------------------------- media
 
 
+#: A simulator on loopback: its origin is an allowed media origin (see test_media_policy).
+SIM_URLS = {"openapi": "http://127.0.0.1/openapi"}
+
+
 def test_download_media_sends_no_token_and_follows_guarded_redirects(calls):
     session = FakeSession(
-        make_response(302, headers={"Location": "http://127.0.0.2/final.jpg?sig=abc"}),
+        make_response(302, headers={"Location": "http://127.0.0.1/final.jpg?sig=abc"}),
         make_response(200, content=b"JPEGDATA", headers={"Content-Type": "image/jpeg"}),
     )
-    client = ZaloClient("tok-xyz", session=session, allow_network=False, on_call=calls.append)
+    client = ZaloClient(
+        "tok-xyz", urls=SIM_URLS, session=session, allow_network=False, on_call=calls.append
+    )
     content, mimetype = client.download_media("http://127.0.0.1/a.jpg?sig=1")
     assert (content, mimetype) == (b"JPEGDATA", "image/jpeg")
     assert all("access_token" not in r.headers for r in session.requests)
@@ -554,7 +560,7 @@ def test_download_media_redirect_to_remote_host_is_refused():
     session = FakeSession(
         make_response(302, headers={"Location": "https://f6.photo.talk.zdn.vn/x"})
     )
-    client = ZaloClient("t", session=session, allow_network=False)
+    client = ZaloClient("t", urls=SIM_URLS, session=session, allow_network=False)
     with pytest.raises(ZaloError) as info:
         client.download_media("http://127.0.0.1/a.jpg")
     assert info.value.kind == "network"

@@ -32,7 +32,7 @@ import hmac
 import json as jsonlib
 import mimetypes
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,7 @@ from .errors import (
     KIND_RECIPIENT,
     ZaloError,
 )
+from .media import MediaPolicy, media_url_problem
 from .messages import TEMPLATE_STATUS, zbs_uid_payload_alternate
 from .phone import InvalidPhoneError, normalize_phone
 from .transport import DEFAULT_TIMEOUT, BaseClient, RateLimit
@@ -225,6 +226,7 @@ class ZaloClient(BaseClient):
         appsecret_proof: bool = False,
         on_call: Callable[[dict], Any] | None = None,
         allow_network: bool = True,
+        media_hosts: str | Iterable[str] | None = None,
     ):
         super().__init__(
             urls=urls,
@@ -234,6 +236,9 @@ class ZaloClient(BaseClient):
             allow_network=allow_network,
         )
         self.access_token = access_token
+        #: Where media may be downloaded from: Zalo's media hosts over HTTPS, the
+        #: origins of the API base URLs (a simulator) and ``media_hosts`` (see .media).
+        self.media_policy = MediaPolicy.build(self.urls, media_hosts)
         self.app_secret = app_secret
         self.appsecret_proof = appsecret_proof
         #: The whole parsed body of the last successful call.
@@ -528,10 +533,15 @@ class ZaloClient(BaseClient):
     def download_media(self, url: str, max_bytes: int = 25 * MB) -> tuple[bytes, str | None]:
         """Download inbound media from a Zalo CDN URL (links expire, §4 of DESIGN).
 
-        No Zalo header is sent; the network guard applies to every redirect hop.
+        No Zalo header is sent. Only Zalo's media hosts over HTTPS (and the configured
+        origins, see :mod:`.media`) are fetched: the check and the network guard apply
+        to every redirect hop, and more than ``max_bytes`` is refused.
         Returns ``(content, mimetype)``.
         """
-        content, response = self._download(url, max_bytes)
+        policy = self.media_policy
+        content, response = self._download(
+            url, max_bytes, check_url=lambda hop: media_url_problem(hop, policy)
+        )
         mimetype = None
         if response.headers:
             ctype = response.headers.get("Content-Type") or ""

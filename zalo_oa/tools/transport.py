@@ -424,15 +424,32 @@ class BaseClient:
             details=details,
         )
 
-    def _download(self, url: str, max_bytes: int, max_redirects: int = 3) -> tuple:
+    def _download(
+        self,
+        url: str,
+        max_bytes: int,
+        max_redirects: int = 3,
+        check_url: Callable[[str], str | None] | None = None,
+    ) -> tuple:
         """GET an absolute URL (inbound media), guarded, without any Zalo header.
 
-        Redirects are followed by hand (each hop goes through the network guard);
+        Redirects are followed by hand (each hop goes through the network guard and
+        ``check_url``, which returns why a URL may not be fetched, or None);
         the body is streamed and refused beyond ``max_bytes``.
         Returns ``(content, response)``.
         """
-        path = urlsplit(url).path or "/"
+        path = "/"
         for _hop in range(max_redirects + 1):
+            problem = check_url(url) if check_url is not None else None
+            if problem:
+                raise ZaloError(
+                    None,
+                    f"Refusing to download media: {problem}",
+                    KIND_PARAM,
+                    False,
+                    endpoint=path,
+                    family=FAMILY_MEDIA,
+                )
             path = urlsplit(url).path or "/"
             _body, response = self._request(
                 FAMILY_MEDIA,
