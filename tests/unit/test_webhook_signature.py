@@ -169,3 +169,28 @@ def test_verify_uses_constant_time_compare(monkeypatch):
 )
 def test_retry_count(headers, expected):
     assert retry_count(headers) == expected
+
+
+@pytest.mark.parametrize("unset", [False, None, "", "   ", b"", 0])
+def test_every_variant_needs_a_real_secret(unset):
+    """An unset secret (Odoo's ``False``, ``None``, blank) never signs anything: neither
+    as an empty string nor as its text ("False", "None", "0")."""
+    for text in ("", "False", "None", "   ", "0"):
+        for first in (APP_ID, OA_ID):
+            header = "mac=" + _independent(first, text)
+            for secrets in (
+                unset,
+                [unset],
+                [("oa_secret", unset), ("app_secret", unset)],
+                {"oa_secret": unset, "app_secret": unset},
+            ):
+                assert verify_signature(header, RAW, APP_ID, TS, secrets, [OA_ID]) is None, (
+                    text,
+                    secrets,
+                )
+
+
+def test_a_real_secret_next_to_an_unset_one_still_works():
+    header = "mac=" + _independent(OA_ID, APP_SECRET)
+    secrets = [("oa_secret", False), ("app_secret", APP_SECRET)]
+    assert verify_signature(header, RAW, APP_ID, TS, secrets, [OA_ID]) == "oa_id+app_secret"

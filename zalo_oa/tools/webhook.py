@@ -113,9 +113,15 @@ def compute_signature(app_id, raw_body: bytes | str, timestamp, secret: str) -> 
     return digest.hexdigest()
 
 
-def _labelled(values, default_labels: tuple[str, ...], prefix: str) -> list[tuple[str, str]]:
-    """Normalise secrets/ids given as a str, a mapping, or an iterable of values/pairs."""
-    if values is None:
+def _labelled(
+    values, default_labels: tuple[str, ...], prefix: str, secret: bool = False
+) -> list[tuple[str, str]]:
+    """Normalise secrets/ids given as a str, a mapping, or an iterable of values/pairs.
+
+    Empty values are skipped. With ``secret``, so are ``False``, numbers and blank
+    strings: an unset secret must never sign as ``""``, ``"False"`` or ``"0"``.
+    """
+    if values is None or (secret and values is False):
         return []
     if isinstance(values, (str, bytes, int)):
         values = [values]
@@ -128,6 +134,11 @@ def _labelled(values, default_labels: tuple[str, ...], prefix: str) -> list[tupl
             label = default_labels[index] if index < len(default_labels) else f"{prefix}{index + 1}"
             value = item
         if value is None or value == "" or value == b"":
+            continue
+        if secret and (
+            not isinstance(value, (str, bytes))
+            or not (value.decode() if isinstance(value, bytes) else value).strip()
+        ):
             continue
         result.append((str(label), value.decode() if isinstance(value, bytes) else str(value)))
     return result
@@ -181,7 +192,8 @@ def verify_signature(
     ids = _labelled([("app_id", app_id)], (), "id") + _labelled(
         alt_ids, DEFAULT_ALT_ID_LABELS, "alt_id"
     )
-    keys = _labelled(secrets, DEFAULT_SECRET_LABELS, "secret")
+    # Every variant needs a real secret: unset or blank ones are dropped here.
+    keys = _labelled(secrets, DEFAULT_SECRET_LABELS, "secret", secret=True)
     for id_label, id_value in ids:
         for key_label, key in keys:
             expected = compute_signature(id_value, body, timestamp, key)
