@@ -23,7 +23,7 @@ class ZaloOAController(http.Controller):
         oa = request.env["zalo.oa"].browse(oa_id).exists()
         if not oa:
             raise request.not_found()
-        url, state = oa._oauth_start()
+        url, state = oa._oauth_start(session_binding=self._session_binding())
         response = request.redirect(url, local=False)
         response.set_cookie(
             STATE_COOKIE, state, max_age=600, httponly=True, samesite="Lax", path="/zalo_oa/"
@@ -34,7 +34,9 @@ class ZaloOAController(http.Controller):
     def oauth_callback(self, **params):
         if not params.get("state"):
             params["state"] = request.httprequest.cookies.get(STATE_COOKIE)
-        oa, error = request.env["zalo.oa"]._oauth_callback(params)
+        oa, error = request.env["zalo.oa"]._oauth_callback(
+            params, session_binding=self._session_binding()
+        )
         if error:
             _logger.info("Zalo OA connection failed: %s", error)
         if oa:
@@ -54,6 +56,14 @@ class ZaloOAController(http.Controller):
         response = request.redirect(url)
         response.delete_cookie(STATE_COOKIE, path="/zalo_oa/")
         return response
+
+    @staticmethod
+    def _session_binding():
+        """What binds a connection's ``state`` to this browser session (HMAC of its id).
+
+        The session id itself never leaves the server side: Zalo's page sees the state.
+        """
+        return request.env["zalo.oa"]._state_session_binding(request.session.sid)
 
     # ------------------------------------------------------- domain verification
 

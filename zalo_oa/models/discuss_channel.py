@@ -86,8 +86,11 @@ class DiscussChannel(models.Model):
             info = by_id.get(channel.id)
             if info is None:
                 continue
-            link = channel.zalo_partner_link_id
-            info["zalo_oa"] = {"id": channel.zalo_oa_id.id, "name": channel.zalo_oa_id.name}
+            # The member reads the conversation (record rules), hence its customer and OA,
+            # whichever companies are active in the switcher (Discuss ignores it).
+            link = channel.sudo().zalo_partner_link_id
+            oa = channel.sudo().zalo_oa_id
+            info["zalo_oa"] = {"id": oa.id, "name": oa.name}
             info["zalo_window_expires_at"] = fields.Datetime.to_string(
                 channel.zalo_window_expires_at
             )

@@ -41,12 +41,21 @@ class ResPartner(models.Model):
 
     @api.model
     def _zalo_match_phone(self, phone, company=None):
-        """The one contact whose normalised phone is ``phone`` (84…), else nothing."""
+        """The one contact whose normalised phone is ``phone`` (84…), else nothing.
+
+        The phone shared on Zalo is typed by the customer: it is no proof of identity.
+        The contact of an internal user is never matched (the conversation would be
+        authored as the employee, and their contact linked to a stranger's Zalo account).
+        """
         domain = [("zalo_phone_normalized", "=", phone)]
         if company:
             domain += [("company_id", "in", [False, company.id])]
         partners = self.sudo().search(domain, limit=2)
-        return partners if len(partners) == 1 else self.browse()
+        if len(partners) != 1:
+            return self.browse()
+        if partners.with_context(active_test=False).user_ids.filtered(lambda u: not u.share):
+            return self.browse()
+        return partners
 
     def action_view_zalo_links(self):
         self.ensure_one()

@@ -46,6 +46,10 @@ PARAM_URLS = {
     "business": "zalo_oa.business_url",
     "graph": "zalo_oa.graph_url",
 }
+#: Extra media hosts (comma-separated): ``cdn.example.com`` (HTTPS) or an origin
+#: ``http://10.0.0.5:8765``. Zalo's media hosts and the origins of the URLs above
+#: are always allowed (tools/media.py).
+PARAM_MEDIA_HOSTS = "zalo_oa.media_hosts"
 
 
 class ZaloOAStateError(Exception):
@@ -325,6 +329,7 @@ class ZaloOA(models.Model):
             timeout=self._zalo_timeout(),
             on_call=api_log.add if api_log is not None else None,
             allow_network=self._zalo_allow_network(),
+            media_hosts=self.env["ir.config_parameter"].sudo().get_param(PARAM_MEDIA_HOSTS),
         )
 
     def _zalo_oauth_client(self, api_log=None):
@@ -502,8 +507,21 @@ class ZaloOA(models.Model):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         return hmac.new(secret.encode(), b"zalo_oa.oauth_state", sha256).hexdigest()
 
-    def _oauth_start(self):
-        """Prepare a PKCE pair and a signed ``state``; return (authorization URL, state)."""
+    @api.model
+    def _state_session_binding(self, sid):
+        """HMAC of a browser session id: carried by the ``state``, checked on the callback."""
+        if not sid:
+            return ""
+        key = self._state_key().encode()
+        return hmac.new(key, b"session:" + str(sid).encode(), sha256).hexdigest()
+
+    def _oauth_start(self, session_binding=None):
+        """Prepare a PKCE pair and a signed ``state``; return (authorization URL, state).
+
+        The state is bound to the user, the database, this OA's single-use nonce, ten
+        minutes and, through ``session_binding`` (see ``_state_session_binding``), to
+        the browser session that clicked Connect.
+        """
         self.ensure_one()
         self._check_manager()
         raw = self.sudo()
@@ -525,6 +543,7 @@ class ZaloOA(models.Model):
                 "uid": self.env.uid,
                 "db": self.env.cr.dbname,
                 "nonce": nonce,
+                "sid": session_binding or "",
                 "iat": now,
                 "exp": now + STATE_TTL,
             },
@@ -549,7 +568,7 @@ class ZaloOA(models.Model):
         }
 
     @api.model
-    def _oauth_decode_state(self, state):
+    def _oauth_decode_state(self, state, session_binding=None):
         if not state:
             raise ZaloOAStateError(
                 _("Zalo did not send back the connection request. Click Connect again.")
@@ -574,6 +593,13 @@ class ZaloOA(models.Model):
             raise ZaloOAStateError(
                 _("This connection was started by another user or database. Click Connect again.")
             )
+        if not consteq(str(payload.get("sid") or ""), str(session_binding or "")):
+            raise ZaloOAStateError(
+                _(
+                    "This connection was started in another browser or session. Click "
+                    "Connect again in this browser."
+                )
+            )
         return payload
 
     @api.model
@@ -593,11 +619,15 @@ class ZaloOA(models.Model):
         return oa
 
     @api.model
-    def _oauth_callback(self, params):
-        """Handle ``/zalo_oa/oauth/callback``; return (OA record or empty, error text or None)."""
+    def _oauth_callback(self, params, session_binding=None):
+        """Handle ``/zalo_oa/oauth/callback``; return (OA record or empty, error text or None).
+
+        ``session_binding`` is the current browser session's (``_state_session_binding``):
+        a state started in another session is refused before its nonce is used.
+        """
         state = params.get("state")
         try:
-            payload = self._oauth_decode_state(state)
+            payload = self._oauth_decode_state(state, session_binding=session_binding)
         except ZaloOAStateError as exc:
             oa = self._oauth_guess_record(state)
             if oa:

@@ -9,3 +9,4 @@ from . import test_settings
 from . import test_retention
 from . import test_i18n
 from . import test_outbound_retry
+from . import test_security_review

@@ -169,6 +169,69 @@ class TestOAConnect(ZaloHttpCase):
         self.callback(without_state)
         self.assertEqual(self.oa.state, "connected", self.oa.last_error)
 
+    def test_state_bound_to_the_browser_session(self):
+        """Login CSRF / state theft: a state only finishes the connection in the browser
+        session that started it, even for the same user."""
+        location, query = self.start()
+        callback = self.consent(location)
+        first_browser = self.opener.cookies.copy()
+        self.session = None  # keep the first browser's session alive
+        self.authenticate("admin", "admin")  # the same user, another browser
+        self.assertNotEqual(self.opener.cookies.get("session_id"), first_browser.get("session_id"))
+        self.callback(callback)
+        self.assertEqual(self.oa.state, "draft")
+        self.assertIn("another browser", self.oa.last_error)
+        self.assertFalse(self.sim.requests(path="/v4/oa/access_token"))
+        # The state travelled with the cookie too: not accepted from there either.
+        without_state = "&".join(p for p in callback.split("&") if not p.startswith("state="))
+        self.opener.cookies.set("zalo_oa_oauth_state", query["state"], path="/zalo_oa/")
+        self.callback(without_state)
+        self.assertEqual(self.oa.state, "draft")
+        # The browser that started it still can (the refusal did not use the state up).
+        self.opener.cookies = first_browser
+        self.callback(callback)
+        self.assertEqual(self.oa.state, "connected", self.oa.last_error)
+
+    def test_state_signed_for_another_session_is_refused(self):
+        """A validly signed state (nonce and user right) without this session's binding."""
+        self.start()
+        oa = self.oa.sudo()
+        now = int(time.time())
+        state = jwt.encode(
+            {
+                "aud": "zalo_oa.connect",
+                "oa": oa.id,
+                "uid": self.env.ref("base.user_admin").id,
+                "db": self.env.cr.dbname,
+                "nonce": oa.oauth_nonce,
+                "sid": "0" * 64,
+                "iat": now,
+                "exp": now + 600,
+            },
+            self.env["zalo.oa"]._state_key(),
+            algorithm="HS256",
+        )
+        self.callback(f"code=abc&oa_id={self.sim_oa_id}&state={state}")
+        self.assertIn("another browser", self.oa.last_error)
+        self.assertEqual(self.oa.state, "draft")
+        self.assertFalse(self.sim.requests(path="/v4/oa/access_token"))
+
+    def test_callback_never_redirects_off_site(self):
+        location, _query = self.start()
+        callback = self.consent(location)
+        for extra in ("redirect=https://evil.example/", "redirect=//evil.example"):
+            resp = self.callback(f"{callback}&{extra}")
+            target = resp.headers.get("Location", "")
+            self.assertNotIn("evil.example", target)
+            if target:
+                self.assertFalse(
+                    urlsplit(target).netloc not in ("", urlsplit(self.base_url()).netloc)
+                )
+        resp = self.url_open(
+            "/zalo_oa/oauth/callback?redirect=https://evil.example/", allow_redirects=False
+        )
+        self.assertNotIn("evil.example", resp.headers.get("Location", ""))
+
     def test_domain_verification_file(self):
         self.oa.verification_code = "ABC123xyz"
         resp = self.url_open("/zalo_verifierABC123xyz.html")
