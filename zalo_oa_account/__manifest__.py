@@ -9,6 +9,7 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "security/zalo_oa_account_security.xml",
         "data/zalo_zbs_template_data.xml",
         "data/ir_cron_data.xml",
         "views/zalo_zbs_template_views.xml",

@@ -24,12 +24,21 @@ class HelpdeskTicketTeam(models.Model):
         ondelete="set null",
         help="Sent when the assigned user changes after the ticket was created.",
     )
+    # Only Zalo users read the rules (zalo.* models); copy() duplicates them for
+    # helpdesk managers outside the Zalo groups too.
     zalo_stage_rule_ids = fields.One2many(
         "zalo.helpdesk.stage.rule",
         "team_id",
         string="When a ticket reaches a stage",
-        copy=True,
+        copy=False,
     )
+
+    def copy(self, default=None):
+        team = super().copy(default)
+        if "zalo_stage_rule_ids" not in (default or {}):
+            for rule in self.sudo().zalo_stage_rule_ids:
+                rule.copy({"team_id": team.id})
+        return team
 
     def action_zalo_use_default_templates(self):
         """Set up the suite's helpdesk templates: created, assigned, every open stage but the
