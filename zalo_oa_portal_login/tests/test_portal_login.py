@@ -182,6 +182,27 @@ class TestZaloPortalLogin(ZaloLoginCase):
         self.assertFalse(user.sudo().oauth_access_token)
         self.assertLoggedIn(user)
 
+    def test_zalo_name_is_text_in_the_portal(self):
+        """A Zalo display name carrying HTML becomes the portal user's name: escaped."""
+        self.set_signup("b2c")
+        name = '<img src=x onerror="window.__zaloXss=1">'
+        customer = self.sim.add_customer(name=name)
+        self.login_with_zalo(customer, redirect="/my/account")
+        user = self.env["res.users"].search(
+            [
+                ("oauth_provider_id", "=", self.provider.id),
+                ("oauth_uid", "=", customer["user_id_by_app"]),
+            ]
+        )
+        self.assertEqual(user.name, name)
+        self.assertLoggedIn(user)
+        for path in ("/my", "/my/account", "/my/security"):
+            page = self.url_open(path)
+            self.assertEqual(page.status_code, 200, path)
+            self.assertNotIn("<img src=x", page.text, path)
+            self.assertNotIn('onerror="window', page.text, path)
+            self.assertIn("&lt;img src=x onerror=", page.text, path)
+
     def test_signup_closed(self):
         users_before = self.env["res.users"].with_context(active_test=False).search_count([])
         resp = self.login_with_zalo(self.cust_new)
@@ -296,6 +317,42 @@ class TestZaloPortalLogin(ZaloLoginCase):
         self.assertNotLoggedIn()
         self.assertFalse(self.employee.oauth_uid)
         self.assertEqual(len(self.employee.partner_id.user_ids), 1)
+
+    def test_internal_user_not_reached_through_phone_match(self):
+        """A phone shared on Zalo is typed by the customer: matching an employee's phone
+        proves nothing. The conversation gets its own contact, and the Zalo login never
+        opens the employee's account."""
+        self.set_signup("b2c")
+        self.employee.partner_id.mobile = "0938 111 222"
+        impostor = self.sim.add_customer(
+            name="Phạm Thu Hà", last_interaction_ms=self.sim.store.now_ms()
+        )
+        self.sim.store.customers[impostor["user_id"]].shared_info = {"phone": "84938111222"}
+        self.receive_text(self.oa, impostor, "Chào shop")
+        link = self.env["zalo.partner.link"].search(
+            [("oa_id", "=", self.oa.id), ("zalo_user_id", "=", impostor["user_id"])]
+        )
+        self.assertTrue(link)
+        self.assertNotEqual(link.partner_id, self.employee.partner_id)
+        self.assertTrue(link.is_shadow)
+        self.assertNotIn(
+            self.employee.partner_id, link.channel_id.message_ids.author_id, "no impersonation"
+        )
+        resp = self.login_with_zalo(impostor)
+        self.assertNotEqual(self.browser_session().uid, self.employee.id)
+        self.assertFalse(self.employee.oauth_uid)
+        self.assertEqual(len(self.employee.partner_id.user_ids), 1)
+        self.assertNotIn("/web", urlsplit(resp.headers["Location"]).path.replace("/web/login", ""))
+        # A partner link written by hand to the employee's contact is refused as well.
+        self.new_browser()
+        link.sudo().write({"partner_id": self.employee.partner_id.id, "is_shadow": False})
+        other = (
+            self.env["res.users"].sudo().search([("oauth_uid", "=", impostor["user_id_by_app"])])
+        )
+        other.write({"oauth_uid": False, "oauth_provider_id": False})
+        resp = self.login_with_zalo(impostor)
+        self.assertRefused(resp, "matches an employee account")
+        self.assertNotLoggedIn()
 
     def test_internal_user_not_logged_in_by_unconfirmed_binding(self):
         """A binding the employee did not make (e.g. written by someone else) is refused."""
