@@ -522,7 +522,10 @@ def prepare(command):
         if not stamp_ok:
             required = [*python_build_packages(), *required]
     elif command == "run":
-        raise SetupError(f"Cannot start the demo: Odoo 17 was not found ({why}).")
+        raise SetupError(
+            f"Cannot start the demo: Odoo 17 was not found ({why}). Set ODOO_SRC to an Odoo "
+            "17.0 source tree, or allow access to github.com for the download."
+        )
     elif importlib.util.find_spec("ensurepip") is None and not _venv_works():
         required = [*python_build_packages(), *required]
     ensure_system_packages(

@@ -12,6 +12,7 @@ python-ldap and psycopg2, then runs the whole ``make test``; about 15-25 minutes
    ``ODOO_SRC`` on its path (Odoo's requirements are not installed in it);
 3. runs the README's test command, ``make test``, in the clone with that environment first on
    ``PATH`` (so ``python3`` is its Python) and ``ODOO_SRC`` set;
+   pip's cache is off (``--pip-cache`` turns it on), so what has no wheel is built;
 4. asserts that it exited 0, reached the Odoo tests (the Odoo log has the result line of a
    test run with tests in it), ended with ``N passed, 0 failed, M skipped``, put what it
    installed into the clone's ``.cache/venv``, and installed nothing into the empty
@@ -77,6 +78,11 @@ def main(argv=None):
     parser.add_argument("--worktree", action="store_true", help="include uncommitted changes")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument(
+        "--pip-cache",
+        action="store_true",
+        help="let pip use its cache (default: none, so psycopg2 and python-ldap are built)",
+    )
+    parser.add_argument(
         "--workdir", type=Path, help="scratch directory (default: a new one in /tmp)"
     )
     args = parser.parse_args(argv)
@@ -116,6 +122,8 @@ def main(argv=None):
                 "ODOO_SRC": str(odoo_src),
             }
         )
+        if not args.pip_cache:
+            env["PIP_NO_CACHE_DIR"] = "1"
         probe = run(
             [empty_py, "-c", "import odoo"], env={**env, "PYTHONPATH": str(odoo_src)}, cwd="/"
         )
