@@ -139,6 +139,21 @@ class DiscussChannel(models.Model):
             "write again."
         )
 
+    def _zalo_customer(self):
+        """The customer's contact, when it can receive documents (not archived)."""
+        self.ensure_one()
+        partner = self.zalo_partner_link_id.partner_id
+        return partner if partner.active else partner.browse()
+
+    @api.model
+    def _zalo_command_argument(self, body, command):
+        """What follows ``/command`` in a composer body (plain text, stripped)."""
+        text = html2plaintext(body or "").strip()
+        prefix = f"/{command}"
+        if text == prefix or text.startswith((prefix + " ", prefix + "\n")):
+            text = text[len(prefix) :]
+        return text.strip()
+
     def _zalo_link_document(self, record, origin="manual"):
         """Relate a business document to this conversation (chatter bridge, buttons)."""
         self.ensure_one()

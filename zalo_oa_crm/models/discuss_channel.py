@@ -2,10 +2,6 @@ from markupsafe import escape
 
 from odoo import _, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html2plaintext
-
-#: How many of the latest conversation messages go into the lead description.
-COMMAND = "/lead"
 
 
 class DiscussChannel(models.Model):
@@ -27,9 +23,7 @@ class DiscussChannel(models.Model):
     def zalo_execute_command_lead(self, **kwargs):
         """``/lead`` in a Zalo conversation; the web client calls it by this name."""
         self.ensure_one()
-        text = html2plaintext(kwargs.get("body") or "").strip()
-        if text.startswith(COMMAND):
-            text = text[len(COMMAND) :].strip()
+        text = self._zalo_command_argument(kwargs.get("body"), "lead")
         self._zalo_create_lead(name=text or None)
         return True
 

@@ -3,8 +3,6 @@ from markupsafe import Markup, escape
 from odoo import _, models
 from odoo.exceptions import AccessError, UserError
 
-#: How many of the latest conversation messages go into the ticket description.
-
 
 class DiscussChannel(models.Model):
     _inherit = "discuss.channel"
@@ -20,6 +18,48 @@ class DiscussChannel(models.Model):
             "views": [[False, "form"]],
             "target": "current",
         }
+
+    def execute_command_ticket(self, **kwargs):
+        """``/ticket [title]`` typed in a Zalo conversation (registered in static/src).
+
+        The same ticket as the button (the conversation as its description); the web
+        client shows the returned notification with a link to it. An error creates nothing.
+        """
+        self.ensure_one()
+        title = self._zalo_command_argument(kwargs.get("body"), "ticket")
+        ticket = self._zalo_create_ticket(name=title or None)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Ticket created"),
+                "message": "%s",
+                "links": [
+                    {
+                        "label": ticket.display_name,
+                        "url": f"#model=helpdesk.ticket&id={ticket.id}&view_type=form",
+                    }
+                ],
+                "sticky": False,
+            },
+        }
+
+    def _zalo_helpdesk_team(self):
+        """The team of tickets from this conversation: the OA's team, else the team of the
+        agent creating it, else the only team of the OA's company (none: empty)."""
+        self.ensure_one()
+        oa = self.sudo().zalo_oa_id
+        if oa.helpdesk_team_id.active:
+            return oa.helpdesk_team_id
+        company = oa.company_id or self.env.company
+        Team = self.env["helpdesk.ticket.team"].sudo()
+        company_domain = [("company_id", "in", [company.id, False])]
+        mine = Team.search([*company_domain, ("user_ids", "in", self.env.user.ids)], limit=2)
+        if len(mine) == 1:
+            return mine
+        teams = Team.search(company_domain, limit=2)
+        return teams if len(teams) == 1 else Team.browse()
 
     def _zalo_create_ticket(self, name=None):
         """A helpdesk ticket for the customer of this Zalo conversation, linked both ways.
@@ -37,8 +77,16 @@ class DiscussChannel(models.Model):
             raise AccessError(
                 _("You are not allowed to create tickets: ask for access to the Helpdesk.")
             )
-        if not self.sudo().zalo_partner_link_id.partner_id:
+        if not self.sudo()._zalo_customer():
             raise UserError(_("This conversation has no customer to open a ticket for."))
+        if not self._zalo_helpdesk_team():
+            raise UserError(
+                _(
+                    "No helpdesk team for tickets from %(oa)s: a Zalo administrator sets one "
+                    "on the Official Account (Helpdesk team).",
+                    oa=self.sudo().zalo_oa_id.name,
+                )
+            )
         company = self.sudo().zalo_oa_id.company_id
         if company:
             Ticket = Ticket.with_company(company)
@@ -64,7 +112,7 @@ class DiscussChannel(models.Model):
         link = channel.zalo_partner_link_id
         partner = link.partner_id
         user = self.env.user
-        team = oa.helpdesk_team_id
+        team = self._zalo_helpdesk_team()
         values = {
             "name": name
             or _(
@@ -84,8 +132,7 @@ class DiscussChannel(models.Model):
         )
         if zalo_channel:
             values["channel_id"] = zalo_channel.id
-        if team:
-            values["team_id"] = team.id
+        values["team_id"] = team.id
         # Operators are often not helpdesk agents: assign only the team's agents.
         if user.has_group("helpdesk_mgmt.group_helpdesk_user") and (
             not team or user in team.user_ids

@@ -3,3 +3,4 @@ from . import test_auto_send
 from . import test_conversation
 from . import test_ui
 from . import test_security
+from . import test_commands

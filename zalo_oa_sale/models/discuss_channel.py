@@ -11,13 +11,30 @@ class DiscussChannel(models.Model):
         """ "Create Quotation" thread action: a draft quotation for the customer, opened."""
         self.ensure_one()
         order = self._zalo_create_quotation()
-        return {
+        return self._zalo_quotation_action(order)
+
+    def execute_command_quotation(self, **kwargs):
+        """``/quotation`` typed in a Zalo conversation (registered in static/src).
+
+        The same quotation as the button, opened in a dialog over the conversation (the
+        web client runs the returned action); an error creates nothing.
+        """
+        self.ensure_one()
+        order = self._zalo_create_quotation()
+        return self._zalo_quotation_action(order, target="new")
+
+    def _zalo_quotation_action(self, order, target="current"):
+        action = {
             "type": "ir.actions.act_window",
+            "name": order.name,
             "res_model": "sale.order",
             "res_id": order.id,
             "views": [[False, "form"]],
-            "target": "current",
+            "target": target,
         }
+        if target == "new":
+            action["context"] = {"dialog_size": "extra-large"}
+        return action
 
     def _zalo_create_quotation(self):
         """A draft quotation for the customer of this Zalo conversation, linked both ways."""
@@ -31,7 +48,7 @@ class DiscussChannel(models.Model):
             raise AccessError(
                 _("You are not allowed to create quotations: ask for access to Sales.")
             )
-        if not self.sudo().zalo_partner_link_id.partner_id:
+        if not self.sudo()._zalo_customer():
             raise UserError(_("This conversation has no customer to quote."))
         company = self.sudo().zalo_oa_id.company_id
         if company:
