@@ -80,3 +80,23 @@ class TestDiscussUI(ZaloHttpCase):
         self.assertEqual(len(sent), 1)
         self.assertEqual(sent.state, "sent")
         self.assertTrue(sent.zalo_msg_id)
+
+    def test_composer_actions(self):
+        """Only what Zalo can deliver: no GIF picker, voice recorder or reactions in Zalo
+        conversations (an ordinary channel keeps them), files Zalo refuses are refused
+        before sending, canned responses work."""
+        shortcode = self.env["mail.shortcode"].create(
+            {"source": "camon", "substitution": "Dạ, shop cảm ơn chị đã liên hệ ạ"}
+        )
+        internal = self.env["discuss.channel"].channel_create(name="Nội bộ", group_id=None)
+        internal.add_members(partner_ids=self.admin.partner_id.ids)
+        self.start_tour(
+            f"/web#action=mail.action_discuss&active_id=discuss.channel_{internal.id}",
+            "zalo_oa_discuss_composer",
+            login="admin",
+        )
+        sent = self.outbound()
+        self.assertEqual(sent.mapped("text"), ["Dạ, shop cảm ơn chị đã liên hệ ạ"])
+        self.assertEqual(sent.state, "sent")
+        self.assertFalse(sent.filtered("attachment_id"), "the audio file was not sent")
+        self.assertTrue(shortcode.last_used)

@@ -9,6 +9,7 @@ import { useService } from "@web/core/utils/hooks";
 import { patch } from "@web/core/utils/patch";
 
 import { ZaloWindowBanner } from "./window_status";
+import { ZALO_ACCEPTED_FILES, zaloAttachmentProblem } from "./zalo_attachments";
 
 patch(Composer, {
     components: { ...Composer.components, ZaloWindowBanner },
@@ -38,8 +39,18 @@ patch(Composer.prototype, {
         return super.allowUpload && !this.zaloWindowClosed;
     },
 
+    /** The file types Zalo takes from an OA, in Zalo conversations. */
+    get zaloAcceptedFiles() {
+        return this.isZaloThread ? ZALO_ACCEPTED_FILES : undefined;
+    },
+
+    /**
+     * The GIF picker posts a Tenor link as text, which Zalo shows as a bare URL: not in
+     * Zalo conversations (GIF files can still be attached). The voice recorder is hidden
+     * there too (composer_patch.xml): Zalo takes no audio from an OA.
+     */
     get hasGifPicker() {
-        return super.hasGifPicker && !this.zaloWindowClosed;
+        return super.hasGifPicker && !this.isZaloThread;
     },
 
     get isSendButtonDisabled() {
@@ -59,6 +70,18 @@ patch(Composer.prototype, {
     async sendMessage() {
         if (this.zaloWindowClosed) {
             return;
+        }
+        if (this.isZaloThread && !this.props.composer.message) {
+            const problems = this.props.composer.attachments
+                .map((attachment) => zaloAttachmentProblem(attachment))
+                .filter(Boolean);
+            if (problems.length) {
+                this.env.services.notification.add(problems.join("\n"), {
+                    title: _t("Not sent: remove these files"),
+                    type: "warning",
+                });
+                return;
+            }
         }
         return super.sendMessage();
     },

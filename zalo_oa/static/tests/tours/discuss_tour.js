@@ -2,6 +2,7 @@
 
 import { jsonrpc } from "@web/core/network/rpc_service";
 import { registry } from "@web/core/registry";
+import { createFile, inputFiles } from "@web/../tests/utils";
 
 const CATEGORY = ".o-zalo-DiscussSidebarCategory:contains('Zalo · Cửa hàng ABC')";
 const CONVERSATION =
@@ -178,6 +179,100 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_retry", {
             content: "Sent this time",
             trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
             extra_trigger: `.o-mail-Message:contains('${REPLY}'):not(:has(.o-zalo-MessageFailure))`,
+            isCheck: true,
+        },
+    ],
+});
+
+const CANNED = "Dạ, shop cảm ơn chị đã liên hệ ạ";
+
+registry.category("web_tour.tours").add("zalo_oa_discuss_composer", {
+    test: true,
+    steps: () => [
+        {
+            content: "An ordinary channel first: GIF picker and voice messages are there",
+            trigger: ".o-mail-DiscussSidebarChannel.o-active:contains('Nội bộ')",
+            extra_trigger: ".o-mail-Composer button[aria-label='GIFs']",
+            run() {
+                if (!document.querySelector(".o-mail-Composer .o-mail-VoiceRecorder")) {
+                    throw new Error("The voice recorder should be offered in an ordinary channel");
+                }
+            },
+        },
+        ...openConversation(),
+        {
+            content: "In the Zalo conversation: no GIF picker, no voice recorder",
+            trigger: ".o-mail-Composer-input[placeholder*='on Zalo']",
+            run() {
+                const composer = document.querySelector(".o-mail-Composer");
+                if (composer.querySelector("button[aria-label='GIFs']")) {
+                    throw new Error("Zalo shows a GIF picker link as a bare URL: no GIF picker");
+                }
+                if (composer.querySelector(".o-mail-VoiceRecorder")) {
+                    throw new Error("Zalo takes no audio from an OA: no voice recorder");
+                }
+                const accept = composer.querySelector(".o_input_file")?.getAttribute("accept");
+                if (accept !== ".jpg,.jpeg,.png,.gif,.pdf,.doc,.docx,.csv") {
+                    throw new Error(`The file chooser should offer what Zalo takes, not ${accept}`);
+                }
+                const message = document.querySelector(".o-mail-Message");
+                if (message.querySelector("[title='Add a Reaction']")) {
+                    throw new Error("A reaction in Odoo never reaches Zalo: no reaction button");
+                }
+                if (!message.querySelector("button[name='reply-to']")) {
+                    throw new Error("Replying (quoting) works with Zalo");
+                }
+            },
+        },
+        {
+            content: "A canned response",
+            trigger: ".o-mail-Composer-input",
+            run: "text :camon",
+        },
+        {
+            content: "is suggested",
+            trigger: `.o-mail-Composer-suggestion:contains('camon'):contains('${CANNED}')`,
+        },
+        {
+            content: "and inserted",
+            trigger: `.o-mail-Composer-input`,
+            run() {
+                if (this.$anchor[0].value.trim() !== CANNED) {
+                    throw new Error(`Unexpected composer text: ${this.$anchor[0].value}`);
+                }
+            },
+        },
+        {
+            content: "Send it",
+            trigger: ".o-mail-Composer-send:enabled",
+        },
+        {
+            content: "Sent to Zalo",
+            trigger: `.o-mail-Message:contains('${CANNED}') .o-zalo-MessageStatus-sent`,
+            isCheck: true,
+        },
+        {
+            content: "Attach an audio file (dropped or pasted, the file chooser aside)",
+            trigger: ".o-mail-Composer button[aria-label='Attach files']",
+            async run() {
+                await inputFiles(".o-mail-Composer .o_input_file", [
+                    await createFile({
+                        content: "ID3",
+                        contentType: "audio/mpeg",
+                        name: "ghi_am.mp3",
+                    }),
+                ]);
+            },
+        },
+        {
+            content: "Try to send it",
+            trigger: ".o-mail-Composer-send:enabled",
+            extra_trigger: ".o-mail-AttachmentCard:not(.o-isUploading):contains('ghi_am')",
+        },
+        {
+            content: "Refused before Zalo refuses it, with the reason",
+            trigger: ".o_notification:contains('ghi_am.mp3: Zalo only accepts')",
+            extra_trigger: ".o-mail-Composer .o-mail-AttachmentCard:contains('ghi_am')",
             isCheck: true,
         },
     ],
