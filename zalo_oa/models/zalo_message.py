@@ -654,6 +654,9 @@ class ZaloMessage(models.Model):
                 "state": "failed",
                 "failure_reason": row.failure_reason or "",
                 "can_retry": all(r._can_retry() for r in failed),
+                # Bus updates are computed for whoever caused them (a cron, a colleague):
+                # each client decides from the authors (and whether it is a Zalo manager).
+                "author_user_ids": failed.author_id.ids,
             }
         state = min(self.mapped("state"), key=lambda s: STATE_ORDER.get(s, 0))
         if state == "uncertain":

@@ -10,3 +10,4 @@ from . import test_retention
 from . import test_i18n
 from . import test_outbound_retry
 from . import test_security_review
+from . import test_inbox

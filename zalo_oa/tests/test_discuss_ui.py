@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import odoo
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ZaloHttpCase
 
@@ -100,3 +100,54 @@ class TestDiscussUI(ZaloHttpCase):
         self.assertEqual(sent.state, "sent")
         self.assertFalse(sent.filtered("attachment_id"), "the audio file was not sent")
         self.assertTrue(shortcode.last_used)
+
+    def test_inbox_for_a_second_manager(self):
+        """The messaging menu shows the last Zalo message; a colleague's reply refused by
+        Zalo in the queue offers Retry to another Zalo manager without a reload; reading
+        the conversation changes only the reader's unread counter."""
+        manager = new_test_user(
+            self.env,
+            login="zalo_manager_2",
+            groups="base.group_user,base.group_system,zalo_oa.group_zalo_manager",
+            name="Đỗ Quang Huy",
+        )
+        self.oa.operator_ids = [(4, manager.id)]
+        self.channel.add_members(partner_ids=manager.partner_id.ids)
+        # The admin's reply hits Zalo's rate limit: queued for a retry...
+        self.sim.add_fault(match="/v3.0/oa/message/cs", error=-32, count=1)
+        self.channel.with_user(self.admin).message_post(
+            body="Dạ shop còn size M ạ", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        row = self.outbound()
+        self.assertEqual((row.state, row.failure_kind), ("pending", "rate_limit"))
+        row.next_attempt_at = fields.Datetime.now() - timedelta(seconds=1)
+        self.channel.with_user(self.admin)._zalo_post_internal_note("Khách hỏi size M")
+        # ... which Zalo will refuse (the customer blocked the OA meanwhile).
+        self.sim.add_fault(match="/v3.0/oa/message/cs", error=-217, count=1)
+        self.env.flush_all()
+        self.sim.customer_send(self.customer["user_id"], type="text", text="Còn màu đỏ không shop?")
+        self.env.invalidate_all()
+        self.channel.with_user(self.admin)._channel_seen()
+        counters = self.unread_counters(manager)
+        self.assertEqual(counters[self.admin], 0)
+        self.assertEqual(counters[manager], 3, "customer, admin's reply, customer (no note)")
+
+        self.start_tour(
+            "/web#action=zalo_oa.action_zalo_partner_link",
+            "zalo_oa_discuss_inbox",
+            login="zalo_manager_2",
+        )
+        row = self.outbound()
+        self.assertEqual(row.state, "sent")
+        self.assertEqual(row.author_id, self.admin)
+        self.assertEqual(self.unread_counters(manager)[self.admin], 0)
+
+    def unread_counters(self, *users):
+        self.env.invalidate_all()
+        members = self.channel.channel_member_ids
+        return {
+            user: members.filtered(
+                lambda m, user=user: m.partner_id == user.partner_id
+            ).message_unread_counter
+            for user in (self.admin, *users)
+        }

@@ -1,11 +1,41 @@
 /* @odoo-module */
 
+import { Record } from "@mail/core/common/record";
 import { ThreadService } from "@mail/core/common/thread_service";
 
 import { _t } from "@web/core/l10n/translation";
+import { memoize } from "@web/core/utils/functions";
 import { patch } from "@web/core/utils/patch";
 
 patch(ThreadService.prototype, {
+    setup() {
+        super.setup(...arguments);
+        // The messaging menu shows the last message of each conversation, fetched once
+        // when it first opens (`fetchPreviews`, an instance property): for chats, groups
+        // and channels only. Zalo conversations too.
+        const fetchPreviews = this.fetchPreviews;
+        this.fetchPreviews = memoize(() =>
+            Promise.all([fetchPreviews(), this.zaloFetchPreviews()])
+        );
+    },
+
+    async zaloFetchPreviews() {
+        const ids = Object.values(this.store.Thread.records)
+            .filter((thread) => thread.model === "discuss.channel" && thread.type === "zalo")
+            .map((thread) => thread.id);
+        if (!ids.length) {
+            return;
+        }
+        const previews = await this.orm.silent.call("discuss.channel", "channel_fetch_preview", [
+            ids,
+        ]);
+        Record.MAKE_UPDATE(() => {
+            for (const preview of previews) {
+                this.store.Message.insert(preview.last_message, { html: true });
+            }
+        });
+    },
+
     /**
      * Commands of Zalo conversations (``/lead``, ``/quotation``, ``/ticket``...) may
      * answer an action (a form in a dialog, a notification): run it. A refused command

@@ -21,11 +21,17 @@ export class ZaloDiscuss {
         this.rpc = services.rpc;
         /** @type {import("@mail/core/common/store_service").Store} */
         this.store = services["mail.store"];
+        this.userService = services.user;
         /** Current time (ms), ticking: components reading it re-render. */
         this.now = Date.now();
+        /** Zalo managers may retry anyone's failed message. */
+        this.isZaloManager = false;
     }
 
     setup() {
+        this.userService
+            .hasGroup("zalo_oa.group_zalo_manager")
+            .then((isManager) => (this.isZaloManager = isManager));
         browser.setInterval(() => (this.now = Date.now()), CLOCK_TICK);
         this.busService.subscribe("zalo.message/update", ({ message_id, zalo }) =>
             this.applyStatus(message_id, zalo)
@@ -60,14 +66,37 @@ export class ZaloDiscuss {
         const message = this.store.Message.get(messageId);
         if (!message) {
             // The bus may be faster than the response of the post.
-            this.store.keepZaloEarlyStatus(messageId, zalo);
+            this.store.keepZaloEarlyStatus(messageId, this.forCurrentUser(zalo));
             return;
         }
-        if (zalo?.can_retry && !message.isSelfAuthored && !message.zalo?.can_retry) {
-            // Computed for whoever triggered the change; authors can always retry.
-            zalo = { ...zalo, can_retry: false };
+        message.updateZaloStatus(this.forCurrentUser(zalo, message));
+    }
+
+    /**
+     * A status from the bus was computed for whoever caused the change (the queue, a
+     * colleague): whether Retry is offered is decided here, for the current user — the
+     * author(s) of the failed sends and Zalo managers (as the server checks).
+     *
+     * @param {import("./message_model_patch").ZaloStatus} zalo
+     * @param {import("models").Message} [message]
+     * @returns {import("./message_model_patch").ZaloStatus}
+     */
+    forCurrentUser(zalo, message) {
+        if (zalo?.state !== "failed") {
+            return zalo;
         }
-        message.updateZaloStatus(zalo);
+        let canRetry;
+        if (Array.isArray(zalo.author_user_ids)) {
+            const uid = this.userService.userId;
+            canRetry =
+                this.isZaloManager ||
+                (zalo.author_user_ids.length > 0 && zalo.author_user_ids.every((id) => id === uid));
+        } else {
+            canRetry = Boolean(
+                zalo.can_retry && (message?.isSelfAuthored || message?.zalo?.can_retry)
+            );
+        }
+        return { ...zalo, can_retry: canRetry };
     }
 
     /**
@@ -94,7 +123,7 @@ export class ZaloDiscuss {
 }
 
 export const zaloDiscussService = {
-    dependencies: ["bus_service", "mail.store", "rpc"],
+    dependencies: ["bus_service", "mail.store", "rpc", "user"],
     /**
      * @param {import("@web/env").OdooEnv} env
      * @param {Partial<import("services").Services>} services

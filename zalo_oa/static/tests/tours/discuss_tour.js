@@ -277,3 +277,91 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_composer", {
         },
     ],
 });
+
+const FOLLOW_UP = "Còn màu đỏ không shop?";
+
+/**
+ * @param {string} model
+ * @param {string} method
+ * @param {Array} args
+ * @param {Object} [kwargs]
+ */
+function call(model, method, args, kwargs = {}) {
+    return jsonrpc(`/web/dataset/call_kw/${model}/${method}`, { model, method, args, kwargs });
+}
+
+registry.category("web_tour.tours").add("zalo_oa_discuss_inbox", {
+    test: true,
+    url: "/web#action=zalo_oa.action_zalo_partner_link",
+    steps: () => [
+        {
+            content: "Open the messaging menu",
+            trigger: ".o_menu_systray i[aria-label='Messages']",
+        },
+        {
+            content: "The Zalo conversation shows its last message and its unread messages",
+            trigger: `.o-mail-NotificationItem:contains('Nguyễn Văn An'):contains('${FOLLOW_UP}') .o-mail-NotificationItem-counter:contains('3')`,
+            async run() {
+                // A colleague's internal note arrives on the bus (websockets are off while
+                // tests run: hand it to Discuss as its bus subscription does).
+                const { notifications } = await jsonrpc("/websocket/peek_notifications", {
+                    channels: [],
+                    last: 0,
+                    is_first_poll: true,
+                });
+                const note = notifications
+                    .map(({ message }) => message)
+                    .find(
+                        ({ type, payload }) =>
+                            type === "discuss.channel/new_message" &&
+                            payload.message.message_type === "notification"
+                    );
+                const service = odoo.__WOWL_DEBUG__.root.env.services["discuss.core.common"];
+                await service._handleNotificationNewMessage({
+                    id: Number.MAX_SAFE_INTEGER,
+                    payload: note.payload,
+                });
+            },
+        },
+        {
+            content: "A note is not an unread message (as on the server): still 3",
+            trigger: `.o-mail-NotificationItem:contains('Nguyễn Văn An') .o-mail-NotificationItem-counter:contains('3')`,
+            run() {
+                const counter = this.$anchor[0].textContent.trim();
+                if (counter !== "3") {
+                    throw new Error(`The unread counter drifted from the server's: ${counter}`);
+                }
+            },
+        },
+        {
+            content: "Open the conversation",
+            trigger: ".o-mail-NotificationItem:contains('Nguyễn Văn An')",
+        },
+        {
+            content: "It opens; a colleague's reply waits for a retry (rate limit)",
+            trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-pending`,
+            async run() {
+                // The queue runs (as the cron's user) and Zalo refuses the reply this time.
+                const [{ res_id }] = await call("ir.model.data", "search_read", [
+                    [
+                        ["module", "=", "zalo_oa"],
+                        ["name", "=", "ir_cron_zalo_send_messages"],
+                    ],
+                    ["res_id"],
+                ]);
+                await call("ir.cron", "method_direct_trigger", [[res_id]]);
+                await deliverZaloBusNotifications(({ zalo }) => zalo.state === "failed");
+            },
+        },
+        {
+            content: "Not sent: Retry is offered to this Zalo manager at once, without a reload",
+            trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure-retry`,
+            extra_trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure:contains('blocked')`,
+        },
+        {
+            content: "Sent this time",
+            trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
+            isCheck: true,
+        },
+    ],
+});
