@@ -466,7 +466,9 @@ def analyse_odoo_log(tally, log_path, db):
     )
 
 
-def odoo_base_args(odoo, db, http_port, log_path=None):
+def odoo_base_args(odoo, db, http_port, log_path=None, cron_threads=0):
+    """Odoo's command line; ``cron_threads`` for servers that must process queues (the
+    webhook only acknowledges: cron workers process the events)."""
     args = [
         *odoo.cmd,
         f"--addons-path={odoo.addons_path_arg}",
@@ -475,7 +477,7 @@ def odoo_base_args(odoo, db, http_port, log_path=None):
         f"--http-port={http_port}",
         "--http-interface=127.0.0.1",
         "--without-demo=all",
-        "--max-cron-threads=0",
+        f"--max-cron-threads={cron_threads}",
     ]
     if log_path:
         args.append(f"--logfile={log_path}")
@@ -525,7 +527,10 @@ def run_e2e(tally, odoo, db):
     try:
         sim = start_simulator(sim_port, odoo_port, log=sim_log)
         set_params(db, simulator_params(sim_port))
-        cmd = [*odoo_base_args(odoo, db, odoo_port, CACHE / "e2e-odoo.log"), "--log-level=info"]
+        cmd = [
+            *odoo_base_args(odoo, db, odoo_port, CACHE / "e2e-odoo.log", cron_threads=2),
+            "--log-level=info",
+        ]
         env = {**os.environ, **odoo.extra_env}
         server = subprocess.Popen(cmd, cwd="/", env=env)
         if not wait_http(f"http://127.0.0.1:{odoo_port}/web/health", 90, server):

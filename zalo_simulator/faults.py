@@ -3,7 +3,9 @@
 A fault matches requests by path substring (and optionally HTTP method / API family)
 and applies, in this order: ``latency_ms`` (sleep), then either ``http_status`` (a bare
 5xx/4xx answer) or ``error`` (HTTP 200 with ``{"error": code, "message": ...}``). A
-fault with only ``latency_ms`` delays the call and lets it through. ``count`` limits a
+fault with only ``latency_ms`` delays the call and lets it through. ``drop`` carries the
+call out, then closes the connection without answering (the client cannot tell whether
+it went through). ``count`` limits a
 fault to the next N matching calls; ``null`` keeps it until cleared.
 
 The rate limiter counts OpenAPI calls per app in a fixed window (Zalo: 4000/min/app) and
@@ -32,6 +34,7 @@ class Fault:
     message: str | None = None
     http_status: int | None = None
     latency_ms: int = 0
+    drop: bool = False
     count: int | None = None  # remaining hits; None = until cleared
     hits: int = 0
 
@@ -58,6 +61,7 @@ class Faults:
             "message",
             "http_status",
             "latency_ms",
+            "drop",
             "count",
         }
         unknown = set(spec) - allowed
@@ -70,8 +74,9 @@ class Faults:
             spec.get("error") is None
             and spec.get("http_status") is None
             and not spec.get("latency_ms")
+            and not spec.get("drop")
         ):
-            raise ControlError("a fault needs error, http_status or latency_ms")
+            raise ControlError("a fault needs error, http_status, latency_ms or drop")
         fault = Fault(
             id=next(self._ids),
             match=str(spec.get("match") or ""),
@@ -81,6 +86,7 @@ class Faults:
             message=spec.get("message"),
             http_status=int(spec["http_status"]) if spec.get("http_status") is not None else None,
             latency_ms=int(spec.get("latency_ms") or 0),
+            drop=bool(spec.get("drop")),
             count=count,
         )
         with self._lock:

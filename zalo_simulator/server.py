@@ -20,8 +20,10 @@ Path prefixes stand for Zalo's hosts, so a call made on the wrong family is a 40
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import socket
 import threading
 import time
 import traceback
@@ -275,6 +277,12 @@ class Simulator:
             self._record(request, family, response, started)
         if request.method != "GET" or family in ZALO_FAMILIES:  # consent GETs change state too
             self._dirty = True
+        if environ.get("zalo_sim.drop"):
+            # Carried out, never answered: close the connection under the client.
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
         return response(environ, start_response)
 
     def _handle(self, request: Request, family: str) -> Response:
@@ -313,6 +321,9 @@ class Simulator:
             return None
         if fault.latency_ms:
             time.sleep(fault.latency_ms / 1000)
+        if fault.drop:
+            request.environ["zalo_sim.drop"] = True
+            return None
         if fault.http_status is not None:
             return Response(
                 f"Simulated HTTP {fault.http_status}",

@@ -41,9 +41,12 @@ def template_db(odoo):
 
 
 class Stack:
-    def __init__(self, odoo, db, tag):
+    def __init__(self, odoo, db, tag, cron_minutes=CRON_MINUTES, cron_workers=2):
         self.odoo, self.db, self.tag = odoo, db, tag
-        self.server = h.OdooServer(odoo, db, h.CACHE / f"rel-{tag}-odoo.log")
+        self.cron_minutes = cron_minutes
+        self.server = h.OdooServer(
+            odoo, db, h.CACHE / f"rel-{tag}-odoo.log", cron_workers=cron_workers
+        )
         self.state = h.CACHE / f"rel-{tag}-sim-state.json"
         self.state.unlink(missing_ok=True)
         self.sim = h.SimulatorProcess(
@@ -56,13 +59,14 @@ class Stack:
         self.sim.start()
         self.customers = h.sim_customers(self.sim, customers)
         self.info = h.setup_db(self.odoo, self.db, self.sim, h.CACHE / f"rel-{self.tag}-setup.log")
-        h.query(
-            self.db,
-            """UPDATE ir_cron SET interval_number = %s, interval_type = 'minutes'
-                WHERE id IN (SELECT res_id FROM ir_model_data
-                              WHERE module = 'zalo_oa' AND model = 'ir.cron')""",
-            [CRON_MINUTES],
-        )
+        if self.cron_minutes:
+            h.query(
+                self.db,
+                """UPDATE ir_cron SET interval_number = %s, interval_type = 'minutes'
+                    WHERE id IN (SELECT res_id FROM ir_model_data
+                                  WHERE module = 'zalo_oa' AND model = 'ir.cron')""",
+                [self.cron_minutes],
+            )
         self.server.start()
         return self
 
@@ -109,7 +113,15 @@ def stack(request, odoo, template_db):
     db = f"zt_bench_rel_{tag}_{os.getpid()}"
     h.clone_db(template_db, db)
     customers = getattr(request.module, "CUSTOMERS", 20)
-    st = Stack(odoo, db, tag)
+    # A module may keep the crons' shipped interval (CRON_MINUTES = None): its retries
+    # must then run at their own time, not at the next tick.
+    st = Stack(
+        odoo,
+        db,
+        tag,
+        getattr(request.module, "CRON_MINUTES", CRON_MINUTES),
+        getattr(request.module, "CRON_WORKERS", 2),
+    )
     try:
         st.start(customers)
         yield st

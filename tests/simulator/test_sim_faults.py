@@ -121,3 +121,17 @@ def test_rate_limit_through_faults_endpoint(sim, http, api):
     )
     assert resp.status_code == 201 and resp.json()["rate_limit"]["limit"] == 1
     assert [getoa(api).json()["error"] for _ in range(2)] == [0, -32]
+
+
+def test_drop_carries_the_call_out_then_closes_without_answering(sim, api, customer):
+    import requests
+
+    sim.add_fault(match="message/cs", drop=True, count=1)
+    with pytest.raises(requests.ConnectionError):
+        api.post(
+            "openapi",
+            "/v3.0/oa/message/cs",
+            json={"recipient": {"user_id": customer["user_id"]}, "message": {"text": "đã nhận"}},
+        )
+    sent = [m for m in sim.store.messages.values() if m.direction == "oa"]
+    assert [m.text for m in sent] == ["đã nhận"]

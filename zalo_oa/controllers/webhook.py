@@ -2,8 +2,7 @@ import json
 import logging
 import threading
 
-import odoo
-from odoo import SUPERUSER_ID, api, http
+from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
 _logger = logging.getLogger(__name__)
@@ -20,22 +19,6 @@ def _json_response(payload, status=200):
     )
 
 
-def _process_after_response(dbname, event_id, lock_key):
-    """Run after the 200 went out (werkzeug ``call_on_close``), in a fresh transaction."""
-    try:
-        registry = odoo.registry(dbname)
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["zalo.event"]._process_inline(event_id, lock_key, fresh_transaction=True)
-    except Exception:
-        _logger.exception("Zalo event %s: processing after acknowledgement failed", event_id)
-        try:
-            with odoo.registry(dbname).cursor() as cr:
-                api.Environment(cr, SUPERUSER_ID, {})["zalo.event"]._trigger_processing()
-        except Exception:
-            _logger.exception("Zalo event %s: could not wake the event queue", event_id)
-
-
 class ZaloWebhookController(http.Controller):
     @http.route(
         "/zalo_oa/webhook",
@@ -46,7 +29,7 @@ class ZaloWebhookController(http.Controller):
         save_session=False,
     )
     def webhook(self, **kwargs):
-        """Zalo's webhook: store first, acknowledge at once, process afterwards.
+        """Zalo's webhook: verify, store, acknowledge; the processing crons do the rest.
 
         Always answers 200 to well-formed requests, including ones it ignores (bad
         signature, unknown OA): Zalo's console only saves a webhook URL that answers
@@ -80,17 +63,12 @@ class ZaloWebhookController(http.Controller):
             return _json_response({"status": "duplicate"})
         # Stored before acknowledging: the event must survive whatever happens next.
         env.cr.commit()  # pylint: disable=invalid-commit
-        if not result.inline:
-            env["zalo.event"]._trigger_processing(at=result.process_at)
-            return _json_response({"status": "queued"})
-        if env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False):
+        if result.inline and (
+            env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
+        ):
             # Tests share one transaction with the server: process before answering.
             env["zalo.event"]._process_inline(result.event_id)
             return _json_response({"status": "processed"})
-        response = _json_response({"status": "stored"})
-        response.call_on_close(
-            lambda dbname=env.cr.dbname, event_id=result.event_id, key=result.lock_key: (
-                _process_after_response(dbname, event_id, key)
-            )
-        )
-        return response
+        # Acknowledge only: a processing cron (one of several, on any server) takes it.
+        env["zalo.event"]._trigger_processing(at=result.process_at, shard=result.event_id)
+        return _json_response({"status": "queued"})

@@ -31,8 +31,25 @@ CONCURRENCY_ERRORS = (
 )
 #: When another worker holds the same customer, try again this soon.
 BUSY_DELAY = timedelta(seconds=2)
+#: A processing run that finds nothing due waits for events due within this delay,
+WAIT_WITHIN = timedelta(seconds=4)
+#: and hands over to a new run after this long.
+RUN_BUDGET = timedelta(seconds=50)
+#: The processing cron jobs: each can run in its own cron worker, on any server.
+PROCESSING_CRONS = (
+    "zalo_oa.ir_cron_zalo_process_events",
+    "zalo_oa.ir_cron_zalo_process_events_2",
+    "zalo_oa.ir_cron_zalo_process_events_3",
+    "zalo_oa.ir_cron_zalo_process_events_4",
+)
 #: ``oa_send_*`` echoes wait a little: the send that caused them must be recorded first.
 ECHO_DELAY = timedelta(seconds=10)
+#: the stored end of the 7-day window moves in steps of at least this
+WINDOW_SLACK = timedelta(seconds=60)
+#: (database, OA record id) -> when this process last marked the OA's webhook as seen
+_WEBHOOK_SEEN = {}
+#: a process marks an OA's webhook as seen at most this often (the mark is hourly)
+WEBHOOK_SEEN_EVERY = 30 * 60
 MEDIA_MAX_BYTES = 25 * 1024 * 1024
 MEDIA_TYPES = ("image", "gif", "file", "audio", "video", "sticker")
 STATES = [
@@ -204,12 +221,7 @@ class ZaloEvent(models.Model):
             return WebhookResult("duplicate", "already received")
         if not row:
             return WebhookResult("duplicate", "already received")
-        self.env.cr.execute(
-            """UPDATE zalo_oa SET last_webhook_at = now() at time zone 'UTC'
-                WHERE id = %s AND (last_webhook_at IS NULL
-                       OR last_webhook_at < now() at time zone 'UTC' - interval '1 hour')""",
-            [oa_record_id],
-        )
+        self._note_webhook_seen(oa_record_id)
         return WebhookResult(
             "stored",
             "stored",
@@ -218,6 +230,35 @@ class ZaloEvent(models.Model):
             self._lock_key(oa_record_id, user_id),
             process_at=params["next"],
         )
+
+    @api.model
+    def _note_webhook_seen(self, oa_record_id):
+        """Mark the OA's webhook as working (at most hourly), never at the event's expense.
+
+        Concurrent webhooks (and a cron refreshing the OA's token) touch the same row:
+        the row is skipped when it is locked, and a serialisation failure only means
+        another transaction marked it already.
+        """
+        cache_key = (self.env.cr.dbname, oa_record_id)
+        seen = _WEBHOOK_SEEN.get(cache_key)
+        if seen and time.monotonic() - seen < WEBHOOK_SEEN_EVERY:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    """UPDATE zalo_oa SET last_webhook_at = now() at time zone 'UTC'
+                        WHERE id IN (
+                            SELECT id FROM zalo_oa
+                             WHERE id = %s AND (last_webhook_at IS NULL
+                                   OR last_webhook_at
+                                      < now() at time zone 'UTC' - interval '1 hour')
+                               FOR NO KEY UPDATE SKIP LOCKED)""",
+                    [oa_record_id],
+                    log_exceptions=False,
+                )
+        except CONCURRENCY_ERRORS:
+            return
+        _WEBHOOK_SEEN[cache_key] = time.monotonic()
 
     @api.model
     def _is_cheap(self, event):
@@ -232,22 +273,22 @@ class ZaloEvent(models.Model):
             return fields.Datetime.now() + ECHO_DELAY
         return None
 
-    def _trigger_processing(self, at=None):
-        trigger_cron(self.env.ref("zalo_oa.ir_cron_zalo_process_events"), at)
+    def _trigger_processing(self, at=None, shard=0):
+        """Wake one of the processing crons (``shard`` picks which: spread the work)."""
+        xmlid = PROCESSING_CRONS[int(shard or 0) % len(PROCESSING_CRONS)]
+        cron = self.env.ref(xmlid, raise_if_not_found=False) or self.env.ref(PROCESSING_CRONS[0])
+        trigger_cron(cron, at)
 
     # ================================================================ process
 
     @api.model
-    def _process_inline(self, event_id, lock_key=None, fresh_transaction=False):
-        """Process one freshly stored event now, unless a worker already has it.
+    def _process_inline(self, event_id):
+        """Process one stored event in the current transaction, unless a worker has it.
 
-        In a fresh transaction (after the acknowledgement, and per event in the cron) the
-        work runs in READ COMMITTED behind a per-customer lock: two messages of the same
-        customer are processed one after the other, in order, without serialisation
-        failures.
+        Used while tests run (they share one transaction with the server); in
+        production the HTTP worker only stores and acknowledges, and the queue crons
+        process (see :meth:`_cron_process_events`).
         """
-        if fresh_transaction:
-            self._serialize_customer(lock_key)
         claimed = self._claim(
             """SELECT id FROM zalo_event WHERE id = %s AND state IN ('received', 'queued')
                FOR UPDATE SKIP LOCKED""",
@@ -256,16 +297,6 @@ class ZaloEvent(models.Model):
         if not claimed:
             return False
         return self.browse(claimed)._process()
-
-    @api.model
-    def _serialize_customer(self, lock_key):
-        """First statements of a processing transaction (see _process_inline)."""
-        if self.pool.in_test_mode():
-            return
-        self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        self.env.cr.execute("SET LOCAL lock_timeout = '10s'")
-        if lock_key:
-            self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [lock_key])
 
     @api.model
     def _lock_key(self, oa_record_id, zalo_user_id):
@@ -291,10 +322,20 @@ class ZaloEvent(models.Model):
         """Process events; each in a savepoint, failures retried with backoff."""
         done = True
         for event in self:
-            event.attempts += 1
+            attempts = event.attempts + 1
             try:
                 with self.env.cr.savepoint():
                     event._process_one()
+                    # inside the savepoint: one UPDATE with what the handler wrote
+                    event.write(
+                        {
+                            "state": "processed",
+                            "attempts": attempts,
+                            "processed_at": fields.Datetime.now(),
+                            "error": False,
+                            "next_attempt_at": False,
+                        }
+                    )
             except (ZaloRetryLater, *CONCURRENCY_ERRORS):
                 # Another transaction touched the same customer or conversation: not a
                 # failure, the event is simply processed again in a moment.
@@ -302,23 +343,15 @@ class ZaloEvent(models.Model):
                 event._retry_soon()
             except Exception as exc:  # any failure is recorded and retried
                 done = False
+                event.attempts = attempts
                 event._schedule_retry(exc)
-            else:
-                event.write(
-                    {
-                        "state": "processed",
-                        "processed_at": fields.Datetime.now(),
-                        "error": False,
-                        "next_attempt_at": False,
-                    }
-                )
         return done
 
     def _retry_soon(self):
         """The customer is busy in another worker: not a failure, just later."""
         self.ensure_one()
         when = fields.Datetime.now() + BUSY_DELAY
-        self.write({"state": "queued", "attempts": self.attempts - 1, "next_attempt_at": when})
+        self.write({"state": "queued", "next_attempt_at": when})
         self._trigger_processing(at=when)
 
     def _schedule_retry(self, exc):
@@ -383,8 +416,11 @@ class ZaloEvent(models.Model):
         if not link.last_inbound_at or link.last_inbound_at < when:
             link.last_inbound_at = when
         expires = when + WINDOW
+        # A shift under a minute is not written (nor announced): on a busy conversation
+        # the stored end then lags the true one by less than a minute, never ahead of it.
         if channel and (
-            not channel.zalo_window_expires_at or channel.zalo_window_expires_at < expires
+            not channel.zalo_window_expires_at
+            or channel.zalo_window_expires_at < expires - WINDOW_SLACK
         ):
             channel.zalo_window_expires_at = expires
             channel._zalo_notify_window()
@@ -395,11 +431,8 @@ class ZaloEvent(models.Model):
         link = self._link_for(event)
         channel = self.env["discuss.channel"]._zalo_get_channel(link)
         self.channel_id = channel
-        existing = self._recorded_message("inbound", event.msg_id)
-        if existing:
-            # The same message stored under another key (should not happen): keep one.
-            self.message_id = existing.mail_message_id
-            return
+        # No search for an earlier copy: the event's key is Zalo's msg_id, so a message
+        # is stored (and reaches this point) once.
         body, attachments = self._message_content(event, channel)
         parent = self._quoted_message(event)
         message = channel.with_context(zalo_inbound=True, mail_create_nosubscribe=True).sudo()
@@ -410,6 +443,12 @@ class ZaloEvent(models.Model):
             subtype_xmlid="mail.mt_comment",
             attachment_ids=attachments.ids,
             parent_id=parent.id if parent else False,
+            # A chat message, not an email: no sender address, reply-to or alias to
+            # compute (message_post would otherwise read them for every message).
+            email_from=False,
+            reply_to=False,
+            record_alias_domain_id=False,
+            record_company_id=self.oa_id.company_id.id,
         )
         self.message_id = message
         self.env["zalo.message"].sudo().create(
@@ -645,45 +684,96 @@ class ZaloEvent(models.Model):
 
     @api.model
     def _cron_process_events(self, limit=BATCH_SIZE):
+        """Process the waiting events, customer by customer, until none is due.
+
+        Several cron jobs run this at once (see ``PROCESSING_CRONS``), on one server or
+        many: PostgreSQL is the only coordinator. Each customer's backlog is taken by one
+        worker at a time (a transaction-level advisory lock, tried, never waited for) and
+        processed in Zalo-timestamp order in one transaction; the other workers skip that
+        customer and take the next. A worker killed mid-way rolls its transaction back:
+        the events are still waiting, nothing is half done.
+        """
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self.flush_model()
         self._recover_stuck()
-        for _round in range(3 if auto_commit else 1):
-            processed = self._process_due(limit, auto_commit)
-            if processed == limit:
-                self._trigger_processing()
-                return
-            # Events waiting a few seconds (another worker had their customer) are
-            # picked up now rather than at the next cron tick.
-            soon = self._next_due_within(BUSY_DELAY * 2)
-            if soon is None or not auto_commit:
-                return
-            time.sleep(max(soon, 0.1))
-
-    def _process_due(self, limit, auto_commit):
-        ids = self._claim(
-            """SELECT id FROM zalo_event
-                WHERE state IN ('received', 'queued')
-                  AND (next_attempt_at IS NULL OR next_attempt_at <= now() at time zone 'UTC')
-                ORDER BY id
-                LIMIT %s
-                  FOR UPDATE SKIP LOCKED""",
-            [limit],
-        )
-        if not ids:
-            return 0
-        events = self.browse(ids)
-        keys = {event.id: self._lock_key(event.oa_id.id, event.zalo_user_id) for event in events}
-        events.write({"state": "processing"})
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        for event in events:
-            if auto_commit:
-                # each event in its own transaction, like the processing after the answer
-                self._serialize_customer(keys[event.id])
-            event._process()
+        deadline = time.monotonic() + RUN_BUDGET.total_seconds()
+        while True:
+            processed = self._process_waiting_customers(limit, auto_commit)
+            if not auto_commit or time.monotonic() > deadline:
+                if processed:
+                    self._trigger_processing()
+                return
+            if processed:
+                continue
+            # Events due within seconds (a customer busy elsewhere, a short retry) are
+            # picked up now rather than when their trigger wakes a cron worker.
+            soon = self._next_due_within(WAIT_WITHIN)
+            if soon is None:
+                return
+            time.sleep(min(max(soon, 0.05), WAIT_WITHIN.total_seconds()))
+
+    def _waiting_customers(self, limit):
+        """(oa, Zalo user id) of the customers whose oldest waiting event is due."""
+        self.env.cr.execute(
+            """SELECT oa_id, zalo_user_id, next_attempt_at FROM (
+                   SELECT DISTINCT ON (oa_id, zalo_user_id) oa_id, zalo_user_id, id,
+                          next_attempt_at
+                     FROM zalo_event
+                    WHERE state IN ('received', 'queued')
+                 ORDER BY oa_id, zalo_user_id, zalo_timestamp NULLS FIRST, id
+               ) heads
+               WHERE next_attempt_at IS NULL
+                  OR next_attempt_at <= now() at time zone 'UTC'
+               ORDER BY id
+               LIMIT %s""",
+            [limit],
+        )
+        return [(oa_id, user_id) for oa_id, user_id, _next in self.env.cr.fetchall()]
+
+    def _process_waiting_customers(self, limit, auto_commit):
+        """Process the backlog of each customer that no other worker holds."""
+        count = 0
+        customers = self._waiting_customers(limit)
+        if auto_commit:
+            # each customer in a transaction of its own, READ COMMITTED from its start
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        for oa_id, user_id in customers:
+            count += self._process_customer(oa_id, user_id, auto_commit)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        return count
+
+    def _process_customer(self, oa_id, user_id, auto_commit=True):
+        """Process one customer's waiting events in order; 0 when another worker has it."""
+        cr = self.env.cr
+        if auto_commit:
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        cr.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext(%s))", [self._lock_key(oa_id, user_id)]
+        )
+        if not cr.fetchone()[0]:
+            return 0
+        cr.execute(
+            """SELECT id, next_attempt_at FROM zalo_event
+                WHERE oa_id = %s AND zalo_user_id IS NOT DISTINCT FROM %s
+                  AND state IN ('received', 'queued')
+             ORDER BY zalo_timestamp NULLS FIRST, id
+                LIMIT %s
+                  FOR UPDATE SKIP LOCKED""",
+            [oa_id, user_id, BATCH_SIZE],
+        )
+        now = fields.Datetime.now()
+        ids = []
+        for event_id, next_attempt_at in cr.fetchall():
+            if next_attempt_at and next_attempt_at > now:
+                break  # strictly in order: the later events wait for this one
+            ids.append(event_id)
+        events = self.browse(ids)
+        for event in events:
+            if not event._process():
+                break  # it failed and waits for its retry: so do the later ones
         return len(ids)
 
     def _next_due_within(self, delta):
@@ -700,7 +790,7 @@ class ZaloEvent(models.Model):
 
     @api.model
     def _recover_stuck(self):
-        """Events left in Processing by a killed worker go back to the queue."""
+        """Events left in Processing (by versions that used that state) back to the queue."""
         limit = fields.Datetime.now() - STUCK_AFTER
         stuck = self.search([("state", "=", "processing"), ("write_date", "<", limit)])
         if stuck:

@@ -70,7 +70,7 @@ class ZaloMessage(models.Model):
     oa_id = fields.Many2one(
         "zalo.oa", string="Official Account", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="oa_id.company_id", store=True)
+    company_id = fields.Many2one(related="oa_id.company_id", store=True, precompute=True)
     channel_id = fields.Many2one(
         "discuss.channel", string="Conversation", index="btree_not_null", ondelete="set null"
     )

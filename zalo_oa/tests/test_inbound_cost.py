@@ -1,5 +1,8 @@
 import json
 import time
+from unittest.mock import patch
+
+import psycopg2
 
 from odoo.tests import tagged
 
@@ -35,7 +38,10 @@ class TestInboundCost(ZaloTransactionCase):
         mac = compute_signature(self.app_id, raw, payload["timestamp"], self.oa_secret)
         result = self.env["zalo.event"]._webhook_receive(raw, {"X-ZEvent-Signature": f"mac={mac}"})
         self.assertEqual(result.status, "stored")
-        self.env["zalo.event"]._process_inline(result.event_id)
+        # what a processing cron runs for the customer (in the test's transaction)
+        self.env["zalo.event"]._process_customer(
+            self.oa.id, user_id or self.customer["user_id"], auto_commit=False
+        )
         return result
 
     def test_query_count_one_inbound_text(self):
@@ -44,9 +50,27 @@ class TestInboundCost(ZaloTransactionCase):
         self.env.flush_all()
         self.env.invalidate_all()
         # store (insert + OA timestamp) and process (link, channel, post, zalo.message, window)
-        with self.assertQueryCount(__system__=45):
+        with self.assertQueryCount(__system__=31):
             self.deliver("Cho mình hỏi giá")
             self.env.flush_all()
+
+    def test_racing_oa_mark_never_loses_the_event(self):
+        """Concurrent webhooks race to mark the OA's webhook as seen: the loser's event
+        is stored all the same (it was answered 503 and redelivered before)."""
+        self.env.cr.execute("UPDATE zalo_oa SET last_webhook_at = NULL WHERE id = %s", [self.oa.id])
+        cursor_class = type(self.env.cr)
+        real_execute = cursor_class.execute
+
+        def execute(cr, query, params=None, log_exceptions=True):
+            if "SET last_webhook_at" in str(query):
+                raise psycopg2.errors.SerializationFailure("could not serialize access")
+            return real_execute(cr, query, params, log_exceptions)
+
+        with patch.object(cursor_class, "execute", execute):
+            result = self.deliver("Tin nhắn lúc cao điểm")
+        event = self.env["zalo.event"].browse(result.event_id)
+        self.assertEqual(event.state, "processed")
+        self.assertIn("cao điểm", event.message_id.body)
 
     def test_cost_does_not_grow_with_links(self):
         self.deliver("warm-up")

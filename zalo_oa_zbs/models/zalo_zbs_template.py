@@ -1140,7 +1140,7 @@ class ZaloZbsTemplate(models.Model):
                     if err.kind in ("network", "server", "rate_limit"):
                         # Zalo unreachable or busy: the OA's templates are synced again
                         # soon rather than at the next hourly run.
-                        retry_at.add(fields.Datetime.now() + zalo_retry.delay(err.kind, 3))
+                        retry_at.add(fields.Datetime.now() + zalo_retry.delay(err.kind, 4))
                     if err.kind in ("auth", "network", "server", "rate_limit"):
                         break  # the OA as a whole has a problem: next run
                 if auto_commit:
