@@ -61,14 +61,16 @@ class ZaloWebhookController(http.Controller):
             return _json_response({"status": "ignored", "reason": result.reason})
         if result.status == "duplicate":
             return _json_response({"status": "duplicate"})
-        # Stored before acknowledging: the event must survive whatever happens next.
-        env.cr.commit()  # pylint: disable=invalid-commit
         if result.inline and (
             env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
         ):
             # Tests share one transaction with the server: process before answering.
+            env.cr.commit()  # pylint: disable=invalid-commit
             env["zalo.event"]._process_inline(result.event_id)
             return _json_response({"status": "processed"})
-        # Acknowledge only: a processing cron (one of several, on any server) takes it.
-        env["zalo.event"]._trigger_processing(at=result.process_at, shard=result.event_id)
+        # Acknowledge only: a processing run (the on-call one, or a cron job on any
+        # server) takes it; woken when this transaction commits.
+        env["zalo.event"]._wake_processing(result)
+        # Stored before acknowledging: the event must survive whatever happens next.
+        env.cr.commit()  # pylint: disable=invalid-commit
         return _json_response({"status": "queued"})

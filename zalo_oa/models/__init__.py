@@ -3,6 +3,7 @@ from . import mail_message
 from . import res_config_settings
 from . import res_partner
 from . import zalo_api_log
+from . import zalo_api_pace
 from . import zalo_conversation_document
 from . import zalo_conversation_mixin
 from . import zalo_event

@@ -15,6 +15,7 @@ from ..tools import retry as zalo_retry
 from ..tools import webhook as zalo_webhook
 from ..tools.errors import ZaloError
 from ..tools.phone import InvalidPhoneError, normalize_phone
+from . import queue_listener
 from .discuss_channel import WINDOW
 from .queue_trigger import trigger_cron
 from .zalo_partner_link import ZaloRetryLater
@@ -33,8 +34,14 @@ CONCURRENCY_ERRORS = (
 BUSY_DELAY = timedelta(seconds=2)
 #: A processing run that finds nothing due waits for events due within this delay,
 WAIT_WITHIN = timedelta(seconds=4)
-#: and hands over to a new run after this long.
-RUN_BUDGET = timedelta(seconds=50)
+#: and hands over to a new run after this long (the on-call run: ON_CALL_BUDGET). A cron
+#: worker of Odoo's prefork server runs the jobs that are ready one after the other and
+#: tells its watchdog that it is alive only between two such rounds; the watchdog kills
+#: it after ``limit_time_real_cron`` (default: ``limit_time_real``, 120 s). The suite's
+#: seven queue jobs in one round stay under that: 25 s (on call) + 3 x 12 s (the other
+#: processing jobs) + 2 x 25 s (the send jobs, zalo_message.RUN_BUDGET) = 111 s.
+RUN_BUDGET = timedelta(seconds=12)
+ON_CALL_BUDGET = timedelta(seconds=25)
 #: The processing cron jobs: each can run in its own cron worker, on any server.
 PROCESSING_CRONS = (
     "zalo_oa.ir_cron_zalo_process_events",
@@ -42,6 +49,9 @@ PROCESSING_CRONS = (
     "zalo_oa.ir_cron_zalo_process_events_3",
     "zalo_oa.ir_cron_zalo_process_events_4",
 )
+#: The webhook notifies this channel; the on-call processing run listens to it.
+EVENT_CHANNEL = "zalo_oa_event"
+ON_CALL_KEY = 1
 #: ``oa_send_*`` echoes wait a little: the send that caused them must be recorded first.
 ECHO_DELAY = timedelta(seconds=10)
 #: the stored end of the 7-day window moves in steps of at least this
@@ -278,6 +288,31 @@ class ZaloEvent(models.Model):
         xmlid = PROCESSING_CRONS[int(shard or 0) % len(PROCESSING_CRONS)]
         cron = self.env.ref(xmlid, raise_if_not_found=False) or self.env.ref(PROCESSING_CRONS[0])
         trigger_cron(cron, at)
+
+    @api.model
+    def _wake_processing(self, result):
+        """Wake a processing run for a just-stored event (in the storing transaction).
+
+        The on-call run is notified (at commit); a cron job is triggered as well when no
+        run is idle, or when other events wait already (more workers then help).
+        """
+        if result.process_at:
+            self._trigger_processing(at=result.process_at)
+            return
+        cr = self.env.cr
+        queue_listener.notify(cr, EVENT_CHANNEL)
+        if queue_listener.idle_runners(cr, ON_CALL_KEY):
+            cr.execute(
+                """SELECT count(*) FROM (
+                       SELECT 1 FROM zalo_event WHERE state IN ('received', 'queued')
+                          AND (next_attempt_at IS NULL
+                               OR next_attempt_at <= now() at time zone 'UTC')
+                        LIMIT 2) waiting"""
+            )
+            if cr.fetchone()[0] <= 1:
+                return
+        # a cron job other than the on-call one: it may be busy
+        self._trigger_processing(shard=1 + result.event_id % (len(PROCESSING_CRONS) - 1))
 
     # ================================================================ process
 
@@ -683,7 +718,7 @@ class ZaloEvent(models.Model):
     # ================================================================= queue
 
     @api.model
-    def _cron_process_events(self, limit=BATCH_SIZE):
+    def _cron_process_events(self, limit=BATCH_SIZE, on_call=False):
         """Process the waiting events, customer by customer, until none is due.
 
         Several cron jobs run this at once (see ``PROCESSING_CRONS``), on one server or
@@ -692,27 +727,50 @@ class ZaloEvent(models.Model):
         processed in Zalo-timestamp order in one transaction; the other workers skip that
         customer and take the next. A worker killed mid-way rolls its transaction back:
         the events are still waiting, nothing is half done.
+
+        The ``on_call`` job (the first one) does not end when it runs out of work: it
+        waits for the webhook's notification until the end of its run (see
+        ``queue_listener``), and keeps itself on call while events keep coming.
         """
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self.flush_model()
         self._recover_stuck()
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        deadline = time.monotonic() + RUN_BUDGET.total_seconds()
-        while True:
-            processed = self._process_waiting_customers(limit, auto_commit)
-            if not auto_commit or time.monotonic() > deadline:
+        listener = None
+        if on_call and auto_commit:
+            listener = queue_listener.Listener(self.env.cr.dbname, EVENT_CHANNEL, ON_CALL_KEY)
+        budget = ON_CALL_BUDGET if listener else RUN_BUDGET
+        deadline = time.monotonic() + budget.total_seconds()
+        busy = False
+        try:
+            while True:
+                processed = self._process_waiting_customers(limit, auto_commit)
+                busy = busy or bool(processed)
+                if not auto_commit:
+                    return
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    if processed or (listener and busy):
+                        # still work, or traffic: a new run takes over at once
+                        self._trigger_processing(shard=0 if listener else 1)
+                    return
                 if processed:
-                    self._trigger_processing()
-                return
-            if processed:
-                continue
-            # Events due within seconds (a customer busy elsewhere, a short retry) are
-            # picked up now rather than when their trigger wakes a cron worker.
-            soon = self._next_due_within(WAIT_WITHIN)
-            if soon is None:
-                return
-            time.sleep(min(max(soon, 0.05), WAIT_WITHIN.total_seconds()))
+                    continue
+                # Events due within seconds (a customer busy elsewhere, a short retry) are
+                # picked up now rather than when their trigger wakes a cron worker.
+                soon = self._next_due_within(WAIT_WITHIN)
+                # a new snapshot after the wait: it must see what arrived meanwhile
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                if listener:
+                    listener.wait(min(left, soon if soon is not None else left))
+                    continue
+                if soon is None:
+                    return
+                time.sleep(min(max(soon, 0.05), WAIT_WITHIN.total_seconds()))
+        finally:
+            if listener:
+                listener.close()
 
     def _waiting_customers(self, limit):
         """(oa, Zalo user id) of the customers whose oldest waiting event is due."""

@@ -31,8 +31,16 @@ RECONCILE_GRACE_ANSWERED = timedelta(seconds=10)
 #: A queue run that finds work due within this delay waits for it rather than leaving
 #: it to the next wake-up of a cron worker (up to a minute away in Odoo).
 WAIT_WITHIN = timedelta(seconds=20)
-#: A queue run stops looking for work due soon after this long.
-RUN_BUDGET = timedelta(seconds=50)
+#: A queue run hands over to a new one after this long (see zalo_event.RUN_BUDGET).
+RUN_BUDGET = timedelta(seconds=25)
+#: The send queue's cron jobs: each can run in its own cron worker, on any server. They
+#: split the rows that belong to no conversation (ZBS sends) by id, and take the
+#: conversations one at a time each (order within a conversation).
+SEND_CRONS = ("zalo_oa.ir_cron_zalo_send_messages", "zalo_oa.ir_cron_zalo_send_messages_2")
+#: A run that finds more rows than this due wakes the other send jobs.
+SHARE_ABOVE = 20
+#: Calls that count against the app's rate limit (and are paced, see zalo.api.pace).
+PACED_METHODS = ("send_cs", "send_zbs_by_uid")
 
 
 def _testing(env):
@@ -229,15 +237,24 @@ class ZaloMessage(models.Model):
             )
         return rows
 
-    def _trigger_queue(self, at=None):
+    def _trigger_queue(self, at=None, shards=1):
         """Wake the send queue now, or at the given time(s) (one trigger per time).
 
         A retry due within ``WAIT_WITHIN`` also wakes the queue now: that run waits for
-        it (see :meth:`_cron_send_messages`).
+        it (see :meth:`_cron_send_messages`). ``shards`` send jobs are woken (a large
+        batch: all of them).
         """
-        trigger_cron(
-            self.env.ref("zalo_oa.ir_cron_zalo_send_messages"), at, wake_now_within=WAIT_WITHIN
-        )
+        for xmlid in SEND_CRONS[: max(1, shards)]:
+            cron = self.env.ref(xmlid, raise_if_not_found=False)
+            if cron:
+                trigger_cron(cron, at, wake_now_within=WAIT_WITHIN)
+
+    def _zalo_send_call(self, oa, method, *args, **kwargs):
+        """``oa._zalo_call`` for a send, paced to the app's rate limit across workers."""
+        if method in PACED_METHODS:
+            raw = oa.sudo()
+            self.env["zalo.api.pace"].sudo()._wait_for_slot(f"app:{raw.app_id or raw.id}")
+        return oa._zalo_call(method, *args, **kwargs)
 
     def _send(self):
         """Send the queued rows that are due, in order per conversation, each at most once.
@@ -329,7 +346,9 @@ class ZaloMessage(models.Model):
         started = fields.Datetime.now()
         self.attempted_at = started
         try:
-            data = oa._zalo_call("send_cs", payload, res_model="discuss.channel", res_id=channel.id)
+            data = self._zalo_send_call(
+                oa, "send_cs", payload, res_model="discuss.channel", res_id=channel.id
+            )
         except ZaloError as err:
             if err.uncertain:
                 self._mark_uncertain(err, started)
@@ -557,38 +576,75 @@ class ZaloMessage(models.Model):
         ]
 
     @api.model
-    def _cron_send_messages(self, limit=200):
+    def _cron_send_messages(self, limit=200, shard=0):
         """Send what is due; then wait for work due within seconds (retries, checks).
 
-        Each conversation is committed on its own. A run ends when nothing is due within
-        ``WAIT_WITHIN`` or after ``RUN_BUDGET``: a later retry wakes the cron by its own
-        trigger.
+        Several jobs run this at once (``SEND_CRONS``, ``shard`` says which), on one
+        server or many: each conversation is sent by one worker at a time (a
+        transaction-level advisory lock, tried, never waited for) in its own READ
+        COMMITTED transaction; the rows of no conversation are split by id between the
+        jobs. A run ends when nothing is due within ``WAIT_WITHIN`` or after
+        ``RUN_BUDGET``: a later retry wakes the cron by its own trigger.
         """
         auto_commit = not _testing(self.env)
-        deadline = fields.Datetime.now() + RUN_BUDGET
+        deadline = time.monotonic() + RUN_BUDGET.total_seconds()
+        shared = False
         while True:
-            self._send_due(limit, auto_commit)
+            count = self._send_due(limit, auto_commit, shard=shard)
             if not auto_commit:
                 return
+            if count > SHARE_ABOVE and not shared and shard == 0:
+                # a batch: the other send jobs (other cron workers, servers) help
+                shared = True
+                self._trigger_queue(shards=len(SEND_CRONS))
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if count:
+                if time.monotonic() > deadline:
+                    # a new run takes over (and the worker's watchdog hears from it)
+                    self._trigger_queue(shards=len(SEND_CRONS) if shared else 1)
+                    return
+                continue
             wait = self._seconds_until_next_due()
             if wait is None or wait > WAIT_WITHIN.total_seconds():
                 return
-            if fields.Datetime.now() + timedelta(seconds=wait) > deadline:
+            if time.monotonic() + wait > deadline:
                 return
             time.sleep(max(wait, 0.2))
 
-    def _send_due(self, limit, auto_commit):
+    def _send_due(self, limit, auto_commit, shard=0):
+        """Send the due rows of up to ``limit``: each conversation in its own transaction."""
         self.flush_model()
         rows = self.search(self._queue_due_domain(), order="id", limit=limit)
+        shards = len(SEND_CRONS)
+        # this job's share of the rows of no conversation first, the others' after
+        rows = rows.sorted(lambda r: (not r.channel_id and r.id % shards != shard, r.id))
         by_channel = {}
         for row in rows:
             by_channel.setdefault(row.channel_id.id, self.browse())
             by_channel[row.channel_id.id] |= row
-        for channel_rows in by_channel.values():
-            channel_rows._send()
+        sent = 0
+        for channel_id, channel_rows in by_channel.items():
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        return len(rows)
+                if channel_id and not self._lock_conversation(channel_id):
+                    continue  # another worker is sending this conversation
+            channel_rows._send()
+            # what left the queue (or waits for its time) counts; rows another worker
+            # is still sending do not, so that a run never spins on them
+            channel_rows.invalidate_recordset(["state", "next_attempt_at"])
+            sent += len(channel_rows.filtered(lambda r: r.state not in QUEUED or r.next_attempt_at))
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return sent
+
+    @api.model
+    def _lock_conversation(self, channel_id):
+        """Hold the conversation for this transaction (READ COMMITTED); False if taken."""
+        self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext(%s))", [f"zalo_oa.send:{channel_id}"]
+        )
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _seconds_until_next_due(self):

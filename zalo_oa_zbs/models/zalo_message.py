@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.addons.zalo_oa.models.zalo_event import CONCURRENCY_ERRORS
 from odoo.addons.zalo_oa.tools import messages as zalo_messages
 from odoo.addons.zalo_oa.tools import retry as zalo_retry
 from odoo.addons.zalo_oa.tools.errors import KIND_AUTH, KIND_QUOTA, KIND_TEMPLATE, ZaloError
@@ -155,12 +156,18 @@ class ZaloMessage(models.Model):
         """Lock this pending row for sending (another worker may have it)."""
         self.ensure_one()
         self.flush_recordset()
-        self.env.cr.execute(
-            """SELECT id FROM zalo_message WHERE id = %s AND state = 'pending'
-               FOR UPDATE SKIP LOCKED""",
-            [self.id],
-        )
-        if not self.env.cr.fetchone():
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    """SELECT id FROM zalo_message WHERE id = %s AND state = 'pending'
+                       FOR UPDATE SKIP LOCKED""",
+                    [self.id],
+                    log_exceptions=False,
+                )
+                claimed = self.env.cr.fetchone()
+        except CONCURRENCY_ERRORS:
+            return False  # another worker sent it since this transaction began
+        if not claimed:
             return False
         self.invalidate_recordset()
         return True
@@ -309,8 +316,8 @@ class ZaloMessage(models.Model):
         try:
             payload = self._build_payload(oa)
             method = "send_zbs_by_uid" if self.message_kind == "zbs_uid" else "send_zbs_by_phone"
-            data = oa._zalo_call(
-                method, payload, res_model=self.res_model or None, res_id=self.res_id or None
+            data = self._zalo_send_call(
+                oa, method, payload, res_model=self.res_model or None, res_id=self.res_id or None
             )
         except ZaloError as err:
             return self._zbs_handle_error(err)
@@ -442,9 +449,9 @@ class ZaloMessage(models.Model):
             )
 
     @api.model
-    def _cron_send_messages(self, limit=200):
+    def _cron_send_messages(self, limit=200, shard=0):
         res = super(ZaloMessage, self.with_context(zalo_zbs_autocommit=True))._cron_send_messages(
-            limit=limit
+            limit=limit, shard=shard
         )
         due = self.search_count(
             [

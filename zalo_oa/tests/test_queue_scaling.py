@@ -1,0 +1,148 @@
+"""The queues at scale: the on-call processing run, waking decisions, send pacing, shards."""
+
+import json
+import time
+from datetime import timedelta
+
+import odoo
+from odoo.tests import tagged
+
+from ..models import queue_listener
+from ..models.zalo_event import EVENT_CHANNEL, ON_CALL_KEY, PROCESSING_CRONS
+from ..models.zalo_message import SEND_CRONS
+from ..tools.webhook import compute_signature
+from .common import ZaloTransactionCase
+
+
+def _other_cursor(env):
+    """A cursor on a connection of its own (a second worker), outside the test transaction."""
+    return odoo.sql_db.db_connect(env.cr.dbname).cursor()
+
+
+@tagged("post_install", "-at_install")
+class TestOnCallRunner(ZaloTransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.oa = cls.create_oa()
+        cls.connect_oa(cls.oa)
+        cls.customer = cls.sim.add_customer(name="Trần Thị Bình")
+
+    def _store(self, text="Xin chào"):
+        """Store one signed text event the way the webhook does (not processed)."""
+        payload = {
+            "app_id": self.oa.sudo().app_id,
+            "timestamp": str(int(time.time() * 1000)),
+            "sender": {"id": self.customer["user_id"]},
+            "recipient": {"id": self.oa.oa_id},
+            "event_name": "user_send_text",
+            "message": {"text": text, "msg_id": f"scale-{time.monotonic_ns()}"},
+        }
+        raw = json.dumps(payload).encode()
+        mac = compute_signature(
+            payload["app_id"], raw, payload["timestamp"], self.oa.sudo().oa_secret_key
+        )
+        result = self.env["zalo.event"]._webhook_receive(raw, {"X-ZEvent-Signature": f"mac={mac}"})
+        self.assertEqual(result.status, "stored")
+        return result
+
+    def _triggered(self, xmlids):
+        crons = [self.env.ref(x).id for x in xmlids]
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "in", crons)])
+
+    def test_listener_wakes_on_notify_and_times_out_otherwise(self):
+        listener = queue_listener.Listener(self.env.cr.dbname, EVENT_CHANNEL, ON_CALL_KEY)
+        try:
+            self.assertFalse(listener.wait(0.05), "no notification: the wait times out")
+            with _other_cursor(self.env) as cr:
+                queue_listener.notify(cr, EVENT_CHANNEL)
+                cr.commit()
+            self.assertTrue(listener.wait(5), "a committed NOTIFY wakes the runner")
+            # another database's notification on the same channel is not for us
+            with _other_cursor(self.env) as cr:
+                cr.execute("SELECT pg_notify(%s, %s)", [EVENT_CHANNEL, "another_db"])
+                cr.commit()
+            self.assertFalse(listener.wait(0.2))
+        finally:
+            listener.close()
+
+    def test_idle_runner_is_seen_by_the_webhook(self):
+        self.assertEqual(queue_listener.idle_runners(self.env.cr, ON_CALL_KEY), 0)
+        with _other_cursor(self.env) as cr:
+            cr.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", [queue_listener.ON_CALL_CLASS, ON_CALL_KEY]
+            )
+            self.assertTrue(cr.fetchone()[0])
+            self.assertEqual(queue_listener.idle_runners(self.env.cr, ON_CALL_KEY), 1)
+            cr.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", [queue_listener.ON_CALL_CLASS, ON_CALL_KEY]
+            )
+        self.assertEqual(queue_listener.idle_runners(self.env.cr, ON_CALL_KEY), 0)
+
+    def test_no_idle_runner_wakes_a_cron_job(self):
+        self.env["ir.cron.trigger"].search([]).unlink()
+        result = self._store()
+        self.env["zalo.event"]._wake_processing(result)
+        self.assertEqual(self._triggered(PROCESSING_CRONS[1:]), 1)
+        self.assertEqual(self._triggered(PROCESSING_CRONS[:1]), 0)
+
+    def test_idle_runner_is_only_notified_unless_a_backlog_waits(self):
+        self.env["ir.cron.trigger"].search([]).unlink()
+        with _other_cursor(self.env) as cr:
+            cr.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", [queue_listener.ON_CALL_CLASS, ON_CALL_KEY]
+            )
+            first = self._store("một")
+            self.env["zalo.event"]._wake_processing(first)
+            self.assertEqual(
+                self._triggered(PROCESSING_CRONS), 0, "the idle runner takes it: no cron start"
+            )
+            second = self._store("hai")
+            self.env["zalo.event"]._wake_processing(second)
+            self.assertEqual(
+                self._triggered(PROCESSING_CRONS[1:]), 1, "two waiting: another job helps"
+            )
+            cr.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", [queue_listener.ON_CALL_CLASS, ON_CALL_KEY]
+            )
+
+    def test_delayed_event_is_triggered_at_its_time(self):
+        self.env["ir.cron.trigger"].search([]).unlink()
+        result = self._store()
+        when = odoo.fields.Datetime.now().replace(microsecond=0) + timedelta(seconds=10)
+        result.process_at = when
+        self.env["zalo.event"]._wake_processing(result)
+        trigger = self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", self.env.ref(PROCESSING_CRONS[0]).id)]
+        )
+        self.assertEqual(trigger.call_at, when)
+
+    def test_on_call_cron_data(self):
+        self.assertIn("on_call=True", self.env.ref(PROCESSING_CRONS[0]).code)
+        for xmlid in PROCESSING_CRONS[1:]:
+            self.assertNotIn("on_call", self.env.ref(xmlid).code)
+        self.assertEqual(len(SEND_CRONS), 2)
+        self.assertIn("shard=1", self.env.ref(SEND_CRONS[1]).code)
+
+
+@tagged("post_install", "-at_install")
+class TestSendPacing(ZaloTransactionCase):
+    def test_slots_are_spaced_by_the_rate_limit(self):
+        """Every send takes the next slot of its app: never more than the limit per minute."""
+        Pace = self.env["zalo.api.pace"].sudo()
+        self.env["ir.config_parameter"].sudo().set_param("zalo_oa.api_rate_limit", "120")
+        step = 60.0 / (120 * 0.98)
+        marks = []
+        for _i in range(3):
+            Pace._wait_for_slot("app:test-pacing")
+            Pace.invalidate_model(["next_at"])  # written by SQL in a cursor of its own
+            marks.append(Pace.search([("key", "=", "app:test-pacing")]).next_at)
+        self.assertAlmostEqual(marks[1] - marks[0], step, places=6)
+        self.assertAlmostEqual(marks[2] - marks[1], step, places=6)
+        # another app has its own slots: no wait
+        self.assertEqual(Pace._wait_for_slot("app:other"), 0.0)
+
+    def test_zero_rate_means_no_pacing(self):
+        self.env["ir.config_parameter"].sudo().set_param("zalo_oa.api_rate_limit", "0")
+        self.assertEqual(self.env["zalo.api.pace"]._wait_for_slot("app:x"), 0.0)
+        self.assertFalse(self.env["zalo.api.pace"].sudo().search([("key", "=", "app:x")]))
