@@ -21,6 +21,8 @@ coordinator (any number of servers):
 import select
 import time
 
+from psycopg2 import sql
+
 import odoo
 
 #: ``pg_advisory_lock(ON_CALL_CLASS, n)`` is held by an idle on-call runner.
@@ -52,8 +54,8 @@ class Listener:
         self.channel = channel
         self.key = key
         self._cr = odoo.sql_db.db_connect(dbname).cursor()
-        self._cr.execute(f'LISTEN "{channel}"')
-        self._cr.commit()
+        self._cr.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        self._cr.commit()  # pylint: disable=invalid-commit
 
     def _drain(self):
         connection = self._cr._cnx
@@ -75,7 +77,7 @@ class Listener:
         # Idle from here: the webhook sees the lock and only notifies.
         self._cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [ON_CALL_CLASS, self.key])
         locked = self._cr.fetchone()[0]
-        self._cr.commit()
+        self._cr.commit()  # pylint: disable=invalid-commit
         try:
             deadline = time.monotonic() + max(timeout, 0)
             while True:
@@ -88,11 +90,11 @@ class Listener:
         finally:
             if locked:
                 self._cr.execute("SELECT pg_advisory_unlock(%s, %s)", [ON_CALL_CLASS, self.key])
-                self._cr.commit()
+                self._cr.commit()  # pylint: disable=invalid-commit
 
     def close(self):
         try:
-            self._cr.execute(f'UNLISTEN "{self.channel}"')
-            self._cr.commit()
+            self._cr.execute(sql.SQL("UNLISTEN {}").format(sql.Identifier(self.channel)))
+            self._cr.commit()  # pylint: disable=invalid-commit
         finally:
             self._cr.close()
