@@ -1,6 +1,9 @@
 import time
 
+import psycopg2
+
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 #: Zalo's OA API allows 4,000 calls per minute per app (error -32 beyond): the default.
 PARAM_RATE = "zalo_oa.api_rate_limit"
@@ -8,6 +11,8 @@ DEFAULT_RATE = 4000
 #: Sends are spaced for this share of the limit: clocks and network jitter never push a
 #: minute over it.
 SAFETY = 0.98
+#: a reservation that collides with another worker's is tried again (a fresh snapshot)
+RESERVE_TRIES = 20
 
 
 class ZaloApiPace(models.Model):
@@ -46,17 +51,33 @@ class ZaloApiPace(models.Model):
         if not rate:
             return 0.0
         interval = 60.0 / (rate * SAFETY)
-        with self.pool.cursor() as cr:
-            cr.execute(
-                """INSERT INTO zalo_api_pace (key, next_at)
-                   VALUES (%(key)s, EXTRACT(EPOCH FROM clock_timestamp()) + %(step)s)
-                   ON CONFLICT (key) DO UPDATE
-                      SET next_at = GREATEST(zalo_api_pace.next_at,
-                                             EXTRACT(EPOCH FROM clock_timestamp())) + %(step)s
-                   RETURNING next_at - %(step)s - EXTRACT(EPOCH FROM clock_timestamp())""",
-                {"key": key, "step": interval},
-            )
-            wait = float(cr.fetchone()[0])
+        wait = 0.0
+        for _attempt in range(RESERVE_TRIES):
+            try:
+                with self.pool.cursor() as cr:
+                    cr.execute(
+                        """INSERT INTO zalo_api_pace (key, next_at)
+                           VALUES (%(key)s, EXTRACT(EPOCH FROM clock_timestamp()) + %(step)s)
+                           ON CONFLICT (key) DO UPDATE
+                              SET next_at = GREATEST(zalo_api_pace.next_at,
+                                                     EXTRACT(EPOCH FROM clock_timestamp()))
+                                            + %(step)s
+                           RETURNING next_at - %(step)s
+                                     - EXTRACT(EPOCH FROM clock_timestamp())""",
+                        {"key": key, "step": interval},
+                        log_exceptions=False,
+                    )
+                    wait = float(cr.fetchone()[0])
+                break
+            except psycopg2.Error as exc:
+                if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                # another worker took the slot between our snapshot and our update (its
+                # transaction lasts one statement): take the next one
+                continue
+        else:
+            # every try collided: space this send by one interval all the same
+            wait = interval
         if wait > 0:
             time.sleep(wait)
         return max(wait, 0.0)

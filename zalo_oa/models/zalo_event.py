@@ -42,6 +42,8 @@ WAIT_WITHIN = timedelta(seconds=4)
 #: processing jobs) + 2 x 25 s (the send jobs, zalo_message.RUN_BUDGET) = 111 s.
 RUN_BUDGET = timedelta(seconds=12)
 ON_CALL_BUDGET = timedelta(seconds=25)
+#: The on-call run waits for events only when the last one arrived within this delay.
+ON_CALL_AFTER_TRAFFIC = timedelta(seconds=120)
 #: The processing cron jobs: each can run in its own cron worker, on any server.
 PROCESSING_CRONS = (
     "zalo_oa.ir_cron_zalo_process_events",
@@ -222,12 +224,13 @@ class ZaloEvent(models.Model):
             "variant": variant,
         }
         try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, params, log_exceptions=False)
-                row = self.env.cr.fetchone()
+            # No savepoint: the insert is all this transaction writes.
+            self.env.cr.execute(query, params, log_exceptions=False)
+            row = self.env.cr.fetchone()
         except CONCURRENCY_ERRORS:
             # The same event was stored (or processed) by a transaction that committed
             # after ours began: it is a redelivery.
+            self.env.cr.rollback()
             return WebhookResult("duplicate", "already received")
         if not row:
             return WebhookResult("duplicate", "already received")
@@ -434,7 +437,8 @@ class ZaloEvent(models.Model):
 
     def _link_for(self, event):
         oa = self.oa_id.sudo()
-        user_id = zalo_webhook.customer_id(event, oa.oa_id)
+        # computed from the event when it was stored (no read of the OA for it)
+        user_id = self.zalo_user_id or zalo_webhook.customer_id(event, oa.oa_id)
         if not user_id:
             raise ValueError(_("The event names no Zalo user."))
         link = (
@@ -448,11 +452,12 @@ class ZaloEvent(models.Model):
     def _touch_window(self, link, channel, when):
         """The window runs 7 days from the customer's last interaction."""
         when = when or fields.Datetime.now()
-        if not link.last_inbound_at or link.last_inbound_at < when:
+        # A shift under a minute is not written (nor announced): on a busy conversation
+        # the stored times then lag the true ones by less than a minute, and the window
+        # never ends later than it really does.
+        if not link.last_inbound_at or link.last_inbound_at < when - WINDOW_SLACK:
             link.last_inbound_at = when
         expires = when + WINDOW
-        # A shift under a minute is not written (nor announced): on a busy conversation
-        # the stored end then lags the true one by less than a minute, never ahead of it.
         if channel and (
             not channel.zalo_window_expires_at
             or channel.zalo_window_expires_at < expires - WINDOW_SLACK
@@ -470,7 +475,12 @@ class ZaloEvent(models.Model):
         # is stored (and reaches this point) once.
         body, attachments = self._message_content(event, channel)
         parent = self._quoted_message(event)
-        message = channel.with_context(zalo_inbound=True, mail_create_nosubscribe=True).sudo()
+        message = channel.with_context(
+            zalo_inbound=True,
+            mail_create_nosubscribe=True,
+            # a chat post renders no email: no need to read the cron user's language
+            lang=self.env.context.get("lang") or "en_US",
+        ).sudo()
         message = message.message_post(
             author_id=link.partner_id.id,
             body=body,
@@ -483,12 +493,13 @@ class ZaloEvent(models.Model):
             email_from=False,
             reply_to=False,
             record_alias_domain_id=False,
-            record_company_id=self.oa_id.company_id.id,
+            record_company_id=self.company_id.id,
         )
         self.message_id = message
         self.env["zalo.message"].sudo().create(
             {
                 "oa_id": self.oa_id.id,
+                "company_id": self.company_id.id,  # not read from the OA again
                 "channel_id": channel.id,
                 "mail_message_id": message.id,
                 "partner_link_id": link.id,
@@ -643,6 +654,7 @@ class ZaloEvent(models.Model):
         self.env["zalo.message"].sudo().create(
             {
                 "oa_id": self.oa_id.id,
+                "company_id": self.company_id.id,  # not read from the OA again
                 "channel_id": channel.id,
                 "mail_message_id": message.id,
                 "partner_link_id": link.id,
@@ -738,7 +750,7 @@ class ZaloEvent(models.Model):
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         listener = None
-        if on_call and auto_commit:
+        if on_call and auto_commit and self._recent_traffic():
             listener = queue_listener.Listener(self.env.cr.dbname, EVENT_CHANNEL, ON_CALL_KEY)
         budget = ON_CALL_BUDGET if listener else RUN_BUDGET
         deadline = time.monotonic() + budget.total_seconds()
@@ -771,6 +783,18 @@ class ZaloEvent(models.Model):
         finally:
             if listener:
                 listener.close()
+
+    @api.model
+    def _recent_traffic(self):
+        """Whether Zalo sent an event lately: only then does a run stay on call (a quiet
+        shop does not keep a cron worker waiting)."""
+        self.env.cr.execute(
+            """SELECT create_date > (now() at time zone 'UTC') - %s
+                 FROM zalo_event ORDER BY id DESC LIMIT 1""",
+            [ON_CALL_AFTER_TRAFFIC],
+        )
+        row = self.env.cr.fetchone()
+        return bool(row and row[0])
 
     def _waiting_customers(self, limit):
         """(oa, Zalo user id) of the customers whose oldest waiting event is due."""
@@ -813,26 +837,30 @@ class ZaloEvent(models.Model):
         )
         if not cr.fetchone()[0]:
             return 0
-        cr.execute(
-            """SELECT id, next_attempt_at FROM zalo_event
-                WHERE oa_id = %s AND zalo_user_id IS NOT DISTINCT FROM %s
-                  AND state IN ('received', 'queued')
-             ORDER BY zalo_timestamp NULLS FIRST, id
-                LIMIT %s
-                  FOR UPDATE SKIP LOCKED""",
-            [oa_id, user_id, BATCH_SIZE],
+        # The customer's lock makes its events ours: no row lock, and one query that
+        # reads what processing needs.
+        backlog = self.search_fetch(
+            [
+                ("oa_id", "=", oa_id),
+                ("zalo_user_id", "=", user_id or False),
+                ("state", "in", ("received", "queued")),
+            ],
+            [
+                *("payload", "attempts", "next_attempt_at", "zalo_user_id", "zalo_timestamp"),
+                *("oa_id", "company_id", "event_name", "zalo_msg_id"),
+            ],
+            order="zalo_timestamp ASC NULLS FIRST, id",
+            limit=BATCH_SIZE,
         )
         now = fields.Datetime.now()
-        ids = []
-        for event_id, next_attempt_at in cr.fetchall():
-            if next_attempt_at and next_attempt_at > now:
+        count = 0
+        for event in backlog:
+            if event.next_attempt_at and event.next_attempt_at > now:
                 break  # strictly in order: the later events wait for this one
-            ids.append(event_id)
-        events = self.browse(ids)
-        for event in events:
+            count += 1
             if not event._process():
                 break  # it failed and waits for its retry: so do the later ones
-        return len(ids)
+        return count
 
     def _next_due_within(self, delta):
         """Seconds until the next queued event is due, if it is due within ``delta``."""

@@ -78,7 +78,10 @@ class ZaloMessage(models.Model):
     oa_id = fields.Many2one(
         "zalo.oa", string="Official Account", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="oa_id.company_id", store=True, precompute=True)
+    # The OA's company; computed unless given (inbound processing knows it already).
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, precompute=True, readonly=False
+    )
     channel_id = fields.Many2one(
         "discuss.channel", string="Conversation", index="btree_not_null", ondelete="set null"
     )
@@ -142,6 +145,11 @@ class ZaloMessage(models.Model):
             "This Zalo message is already recorded.",
         ),
     ]
+
+    @api.depends("oa_id")
+    def _compute_company_id(self):
+        for row in self:
+            row.company_id = row.oa_id.company_id
 
     @api.model
     def _apply_receipts(self, oa, msg_ids, state, when):

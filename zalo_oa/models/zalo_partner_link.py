@@ -75,8 +75,11 @@ class ZaloPartnerLink(models.Model):
 
     @api.model
     def _find(self, oa, zalo_user_id):
-        return self.with_context(active_test=False).search(
-            [("oa_id", "=", oa.id), ("zalo_user_id", "=", zalo_user_id)], limit=1
+        # one query: the fields inbound processing reads come with the search
+        return self.with_context(active_test=False).search_fetch(
+            [("oa_id", "=", oa.id), ("zalo_user_id", "=", zalo_user_id)],
+            ["partner_id", "channel_id", "user_id_by_app", "last_inbound_at", "oa_id"],
+            limit=1,
         )
 
     @api.model
