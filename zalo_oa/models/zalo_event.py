@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg2.errors
 from markupsafe import Markup, escape
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import _, api, fields, models
 from odoo.tools import ormcache
@@ -749,6 +750,11 @@ class ZaloEvent(models.Model):
         self._recover_stuck()
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
+            # READ COMMITTED for every transaction of this run: a customer's transaction
+            # sees what other workers committed (conversation members, the customer's
+            # link) instead of failing on it. Odoo sets REPEATABLE READ again on the next
+            # cursor of this connection.
+            self.env.cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
         listener = None
         if on_call and auto_commit and self._recent_traffic():
             listener = queue_listener.Listener(self.env.cr.dbname, EVENT_CHANNEL, ON_CALL_KEY)
@@ -830,8 +836,6 @@ class ZaloEvent(models.Model):
     def _process_customer(self, oa_id, user_id, auto_commit=True):
         """Process one customer's waiting events in order; 0 when another worker has it."""
         cr = self.env.cr
-        if auto_commit:
-            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         cr.execute(
             "SELECT pg_try_advisory_xact_lock(hashtext(%s))", [self._lock_key(oa_id, user_id)]
         )

@@ -4,6 +4,8 @@ import threading
 import time
 from datetime import timedelta, timezone
 
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
 import odoo
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
@@ -595,6 +597,13 @@ class ZaloMessage(models.Model):
         ``RUN_BUDGET``: a later retry wakes the cron by its own trigger.
         """
         auto_commit = not _testing(self.env)
+        if auto_commit:
+            # READ COMMITTED for every transaction of this run: several workers update
+            # the same rows (a conversation's queue, the ZBS quota); each sees the
+            # others' commits instead of failing on them. (Odoo sets REPEATABLE READ
+            # again on the next cursor of this connection.)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
         deadline = time.monotonic() + RUN_BUDGET.total_seconds()
         shared = False
         while True:
@@ -647,8 +656,7 @@ class ZaloMessage(models.Model):
 
     @api.model
     def _lock_conversation(self, channel_id):
-        """Hold the conversation for this transaction (READ COMMITTED); False if taken."""
-        self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        """Hold the conversation for this transaction; False when another worker has it."""
         self.env.cr.execute(
             "SELECT pg_try_advisory_xact_lock(hashtext(%s))", [f"zalo_oa.send:{channel_id}"]
         )
