@@ -122,7 +122,25 @@ class DiscussChannel(models.Model):
                 raise UserError(self._zalo_window_closed_text())
             if not self.zalo_partner_link_id.zalo_user_id:
                 raise UserError(_("This conversation has no Zalo recipient."))
+            self._zalo_lock_members()
         return super().message_post(message_type=message_type, **kwargs)
+
+    def _zalo_lock_members(self):
+        """Lock the conversation's member rows before a staff post updates them.
+
+        Posting updates every member (Odoo pins the conversation for all), and so does
+        the processing of the customer's messages in a cron worker. A staff request
+        (REPEATABLE READ) whose snapshot predates such an update fails on it: here, in
+        a quiet query that Odoo retries as a whole (a concurrency error), instead of
+        in the post's own update that logs it as a bad query. Once locked, the
+        processing waits for this request to commit.
+        """
+        self.env.cr.execute(
+            """SELECT id FROM discuss_channel_member WHERE channel_id = %s
+                ORDER BY id FOR NO KEY UPDATE""",
+            [self.id],
+            log_exceptions=False,
+        )
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)

@@ -3,9 +3,12 @@
 import json
 import time
 from datetime import timedelta
+from unittest.mock import patch
+
+import psycopg2.errors
 
 import odoo
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..models import queue_listener
 from ..models.zalo_event import EVENT_CHANNEL, ON_CALL_KEY, PROCESSING_CRONS
@@ -146,3 +149,72 @@ class TestSendPacing(ZaloTransactionCase):
         self.env["ir.config_parameter"].sudo().set_param("zalo_oa.api_rate_limit", "0")
         self.assertEqual(self.env["zalo.api.pace"]._wait_for_slot("app:x"), 0.0)
         self.assertFalse(self.env["zalo.api.pace"].sudo().search([("key", "=", "app:x")]))
+
+
+@tagged("post_install", "-at_install")
+class TestStaffPostLocksMembers(ZaloTransactionCase):
+    """A staff reply racing the processing of the customer's message on the same
+    conversation members fails (if at all) quietly, before touching them, and is retried
+    by Odoo; it never logs a bad query."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.operator = new_test_user(
+            cls.env, login="op_lock", groups="base.group_user,zalo_oa.group_zalo_user"
+        )
+        cls.oa = cls.create_oa(operator_ids=[(6, 0, cls.operator.ids)])
+        cls.connect_oa(cls.oa)
+
+    def setUp(self):
+        super().setUp()
+        customer = self.sim.add_customer(
+            name="Võ Thị Lan", last_interaction_ms=self.sim.store.now_ms()
+        )
+        self.receive_text(self.oa, customer, "Shop ơi")
+        self.channel = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)]).channel_id
+
+    def _reply(self):
+        return self.channel.with_user(self.operator).message_post(
+            body="Dạ shop đây ạ", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+
+    def test_members_locked_before_they_are_updated(self):
+        cursor_class = type(self.env.cr)
+        real_execute = cursor_class.execute
+        seen = []
+
+        def execute(cr, query, params=None, log_exceptions=True):
+            seen.append((str(query), log_exceptions))
+            return real_execute(cr, query, params, log_exceptions)
+
+        with patch.object(cursor_class, "execute", execute):
+            self._reply()
+            self.env.flush_all()
+        lock = next(
+            i
+            for i, (q, _log) in enumerate(seen)
+            if "FOR NO KEY UPDATE" in q and "discuss_channel_member" in q
+        )
+        update = next(
+            i for i, (q, _log) in enumerate(seen) if 'UPDATE "discuss_channel_member"' in q
+        )
+        self.assertLess(lock, update)
+        self.assertFalse(seen[lock][1], "a conflict there is not logged as a bad query")
+
+    def test_a_conflict_is_a_retryable_error_without_a_bad_query_line(self):
+        cursor_class = type(self.env.cr)
+        real_execute = cursor_class.execute
+
+        def execute(cr, query, params=None, log_exceptions=True):
+            if "FOR NO KEY UPDATE" in str(query) and "discuss_channel_member" in str(query):
+                raise psycopg2.errors.SerializationFailure("could not serialize access")
+            return real_execute(cr, query, params, log_exceptions)
+
+        with (
+            patch.object(cursor_class, "execute", execute),
+            self.assertNoLogs("odoo.sql_db", level="ERROR"),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+        ):
+            self._reply()
+        self.assertFalse(self.env["zalo.message"].search([("direction", "=", "outbound")]))
