@@ -8,4 +8,5 @@ from . import mail_message
 from . import res_partner
 from . import zalo_event
 from . import zalo_message
+from . import zalo_message_retry
 from . import zalo_oa

@@ -15,6 +15,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.mimetypes import guess_mimetype
 
 from ..tools import lint as zbs_lint
+from ..tools import params as zbs_params
 
 _logger = logging.getLogger(__name__)
 
@@ -1236,18 +1237,25 @@ class ZaloZbsTemplate(models.Model):
             company = record.company_id
         return company or self.company_id or self.env.company
 
-    def _zbs_render(self, record, partner=None):
+    def _zbs_render(self, record, partner=None, values=None):
         """Param values for ``record``: (template_data, {param name: problem text}).
 
         Values are rendered in the recipient's language (selection labels, names).
+        ``values`` ({param name: text}) replaces the rendered value of these params:
+        the values reviewed and edited in the composer (checked the same way).
         """
         self.ensure_one()
+        values = values or {}
         company = self._zbs_record_company(record)
         lang = (partner.lang if partner else None) or self.env.lang
         record = record.with_context(lang=lang)
         data, problems = {}, {}
         for param in self.param_ids.with_context(lang=lang):
-            value, problem = param._zbs_value_checked(record, partner=partner, company=company)
+            if param.name in values:
+                value = zbs_params.clean_value(values[param.name])
+                problem = param._zbs_check_text(value, edited=True)
+            else:
+                value, problem = param._zbs_value_checked(record, partner=partner, company=company)
             data[param.name] = value
             if problem:
                 problems[param.name] = problem
@@ -1332,15 +1340,20 @@ class ZaloZbsTemplate(models.Model):
         result.update(kind="zbs_phone", phone=normalized, problem=None)
         return result
 
-    def _zbs_prepare(self, records, channel=None, partner=None, development=False):
-        """For each record: recipient, rendered values and the reason it cannot be sent."""
+    def _zbs_prepare(self, records, channel=None, partner=None, development=False, values=None):
+        """For each record: recipient, rendered values and the reason it cannot be sent.
+
+        ``values``: edited param values, for a single record (see :meth:`_zbs_render`).
+        """
         self.ensure_one()
         prepared = []
         for record in records:
             recipient = self._zbs_recipient(
                 record, channel=channel, partner=partner, development=development
             )
-            data, problems = self._zbs_render(record, partner=recipient["partner"] or None)
+            data, problems = self._zbs_render(
+                record, partner=recipient["partner"] or None, values=values
+            )
             reasons = [recipient["problem"]] if recipient.get("problem") else []
             reasons += list(problems.values())
             prepared.append(
@@ -1387,8 +1400,12 @@ class ZaloZbsTemplate(models.Model):
             lines,
         )
 
-    def _zbs_queue(self, records, channel=None, partner=None, development=False, batch_ref=None):
+    def _zbs_queue(
+        self, records, channel=None, partner=None, development=False, batch_ref=None, values=None
+    ):
         """Queue this template for ``records`` as ``zalo.message`` rows (not sent yet).
+
+        ``values``: param values edited in the composer (one record only).
 
         Records that cannot be sent get a ``failed`` row with the reason, so that every
         record has a visible outcome (and a Retry once the data is fixed). Each send is
@@ -1402,8 +1419,10 @@ class ZaloZbsTemplate(models.Model):
                     self.name,
                 )
             )
+        if values and len(records) > 1:
+            raise UserError(_("Edited values can only be sent to one document at a time."))
         prepared = self._zbs_prepare(
-            records, channel=channel, partner=partner, development=development
+            records, channel=channel, partner=partner, development=development, values=values
         )
         Message = self.env["zalo.message"].sudo()
         vals_list = []
@@ -1427,6 +1446,7 @@ class ZaloZbsTemplate(models.Model):
                 "author_id": self.env.uid,
                 "zbs_development_mode": development,
                 "zbs_batch_ref": batch_ref or False,
+                "zbs_edited_values": values or False,
                 "state": "pending",
             }
             if item["problem"]:
