@@ -11,7 +11,29 @@ class HelpdeskTicket(models.Model):
         help="The team's automatic Zalo messages (created, assigned, stage changes) are not "
         "sent for this ticket. «Send via Zalo» still works.",
     )
+    zalo_rating = fields.Selection(
+        [(str(n), "★" * n) for n in range(1, 6)],
+        string="Zalo rating",
+        readonly=True,
+        copy=False,
+        help="The customer's last answer to a Zalo service-rating template about this ticket.",
+    )
+    zalo_rating_note = fields.Text(string="Zalo rating comment", readonly=True, copy=False)
+    zalo_rated_at = fields.Datetime(string="Rated on Zalo", readonly=True, copy=False)
+
     # ------------------------------------------------------------ zbs hooks
+
+    def _zalo_zbs_on_rating(self, message, answer):
+        """The customer's last answer to a rating template is the ticket's Zalo rating."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "zalo_rating": message.zbs_rating or False,
+                "zalo_rating_note": message.zbs_rating_note or False,
+                "zalo_rated_at": message.zbs_rated_at,
+            }
+        )
+        return super()._zalo_zbs_on_rating(message, answer)
 
     def _zalo_zbs_default_template(self, templates):
         """Done (closed), updated (in progress), assigned or created, by the ticket's state."""

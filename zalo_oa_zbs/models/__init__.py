@@ -9,4 +9,5 @@ from . import res_partner
 from . import zalo_event
 from . import zalo_message
 from . import zalo_message_retry
+from . import zalo_message_rating
 from . import zalo_oa

@@ -93,6 +93,16 @@ class ZaloZbsMixin(models.AbstractModel):
         """The value of ``param`` for this document, or None to use the param's source."""
         return None
 
+    def _zalo_zbs_on_rating(self, message, answer):
+        """The customer answered a service-rating template sent from this document.
+
+        ``message`` is the ``zalo.message`` that asked (its ``zbs_rating``,
+        ``zbs_rating_note`` and ``zbs_rated_at`` are set, and a note is already in the
+        chatter); ``answer`` is what Zalo reported (see ``tools/rating.py``). Override
+        to keep the rating on the document itself (default: nothing more).
+        """
+        return None
+
     def _zalo_zbs_default_template(self, templates):
         """The template pre-selected in the composer among ``templates`` (the first one)."""
         return templates[:1]

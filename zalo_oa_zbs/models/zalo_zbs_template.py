@@ -150,8 +150,10 @@ class ZaloZbsTemplate(models.Model):
         string="Template type",
         required=True,
         default="1",
-        help="Odoo creates custom templates; the other types come from Zalo's console "
-        "(Import templates).",
+        help="Custom templates are written in Odoo and submitted to Zalo. OTP, payment "
+        "request, voucher and service rating templates are import-only: create them in Zalo's "
+        "template console, then «Import templates» on the Official Account, and set their type "
+        "here if Zalo did not give it.",
     )
     model_id = fields.Many2one(
         "ir.model",
@@ -646,6 +648,8 @@ class ZaloZbsTemplate(models.Model):
         return templates
 
     def write(self, vals):
+        if vals.get("template_type") == "2":
+            vals = dict(vals, supports_uid=False)  # OTP templates go by phone only (-249)
         res = super().write(vals)
         if "model_id" in vals:
             self._zbs_ensure_bindings()
@@ -934,6 +938,10 @@ class ZaloZbsTemplate(models.Model):
         tag = ZALO_TAGS.get(str(info.get("templateTag") or "").upper())
         if tag and self.imported:
             values["tag"] = tag
+        if self.imported and self.template_type == "1":
+            values["template_type"] = self._zbs_type_from_info(info)
+        if self.imported and (values.get("template_type") or self.template_type) == "2":
+            values["supports_uid"] = False  # OTP templates go by phone only (-249)
         self.write(values)
         if self.imported:
             self._zbs_apply_list_params(info.get("listParams") or [])
@@ -943,6 +951,17 @@ class ZaloZbsTemplate(models.Model):
         quality = str(info.get("templateQuality") or "").upper()
         if quality:
             self._zbs_apply_quality(quality)
+
+    @api.model
+    def _zbs_type_from_info(self, info):
+        """The template type of a ``template/info`` answer: Zalo does not document a type
+        field there; ``templateType`` is read when present, the ``OTP`` tag means OTP."""
+        raw = str(info.get("templateType") or info.get("template_type") or "").strip()
+        if raw in dict(TEMPLATE_TYPES):
+            return raw
+        if str(info.get("templateTag") or "").upper() == "OTP":
+            return "2"
+        return "1"
 
     def _zbs_apply_list_params(self, list_params, samples=None):
         """Params of an imported template from Zalo's ``listParams`` (kept sources)."""
@@ -1206,7 +1225,8 @@ class ZaloZbsTemplate(models.Model):
                     "state": ZALO_STATES.get(status, "pending_review"),
                     "rejection_reason": info.get("reason") if status == "REJECT" else False,
                     "tag": ZALO_TAGS.get(str(info.get("templateTag") or "").upper(), "1"),
-                    "template_type": "1",
+                    "template_type": self._zbs_type_from_info(info),
+                    "supports_uid": self._zbs_type_from_info(info) != "2",
                     "quality": str(info.get("templateQuality") or "").upper() or False,
                     "zalo_status_at": fields.Datetime.now(),
                     "last_sync_at": fields.Datetime.now(),

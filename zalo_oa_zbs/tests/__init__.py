@@ -7,3 +7,4 @@ from . import test_security
 from . import test_conversation
 from . import test_composer_tour
 from . import test_edit_values
+from . import test_template_types
