@@ -4,6 +4,8 @@ from odoo import api, fields, models
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
     _inherit = ["helpdesk.ticket", "zalo.zbs.mixin", "zalo.conversation.mixin"]
+    #: Without a salesperson / assignee, ``user_id.…`` params name the team leader.
+    _zalo_zbs_user_stand_in = True
 
     zalo_no_auto_send = fields.Boolean(
         string="No automatic Zalo messages",
@@ -11,7 +13,29 @@ class HelpdeskTicket(models.Model):
         help="The team's automatic Zalo messages (created, assigned, stage changes) are not "
         "sent for this ticket. «Send via Zalo» still works.",
     )
+    zalo_rating = fields.Selection(
+        [(str(n), "★" * n) for n in range(1, 6)],
+        string="Zalo rating",
+        readonly=True,
+        copy=False,
+        help="The customer's last answer to a Zalo service-rating template about this ticket.",
+    )
+    zalo_rating_note = fields.Text(string="Zalo rating comment", readonly=True, copy=False)
+    zalo_rated_at = fields.Datetime(string="Rated on Zalo", readonly=True, copy=False)
+
     # ------------------------------------------------------------ zbs hooks
+
+    def _zalo_zbs_on_rating(self, message, answer):
+        """The customer's last answer to a rating template is the ticket's Zalo rating."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "zalo_rating": message.zbs_rating or False,
+                "zalo_rating_note": message.zbs_rating_note or False,
+                "zalo_rated_at": message.zbs_rated_at,
+            }
+        )
+        return super()._zalo_zbs_on_rating(message, answer)
 
     def _zalo_zbs_default_template(self, templates):
         """Done (closed), updated (in progress), assigned or created, by the ticket's state."""
@@ -29,21 +53,6 @@ class HelpdeskTicket(models.Model):
             if matching:
                 return matching[:1]
         return templates[:1]
-
-    def _zalo_zbs_param_value(self, param):
-        """A ticket without assignee names the team leader (or the sending employee)."""
-        path = param.field_path or ""
-        if param.source == "field" and path.startswith("user_id.") and not self.user_id:
-            user = self.team_id.user_id
-            if not user and self.env.user._is_internal() and not self.env.user._is_superuser():
-                user = self.env.user  # the employee who sends (automatic sends: who acted)
-            if user:
-                company = param.template_id._zbs_record_company(self)
-                value, field, owner = param._zbs_read_path(user, path.split(".", 1)[1])
-                if field is None:
-                    return value or ""
-                return param._zbs_format_field(value, field, owner, company)
-        return super()._zalo_zbs_param_value(param)
 
     # ------------------------------------------------------- automatic sends
 

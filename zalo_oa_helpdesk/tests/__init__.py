@@ -4,3 +4,4 @@ from . import test_conversation
 from . import test_ui
 from . import test_security
 from . import test_commands
+from . import test_rating

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "zalo.zbs.mixin", "zalo.conversation.mixin"]
+    #: Without a salesperson / assignee, ``user_id.…`` params name the team leader.
+    _zalo_zbs_user_stand_in = True
 
     zalo_no_auto_send = fields.Boolean(
         string="No automatic Zalo messages",
@@ -33,21 +35,6 @@ class SaleOrder(models.Model):
             usage = None
         matching = templates.filtered(lambda t: usage and t.zalo_sale_usage == usage)
         return matching[:1] or templates[:1]
-
-    def _zalo_zbs_param_value(self, param):
-        """An order without salesperson names the team leader (or the sending employee)."""
-        path = param.field_path or ""
-        if param.source == "field" and path.startswith("user_id.") and not self.user_id:
-            user = self.team_id.user_id
-            if not user and self.env.user._is_internal() and not self.env.user._is_superuser():
-                user = self.env.user  # the employee who sends (automatic sends: who acted)
-            if user:
-                company = param.template_id._zbs_record_company(self)
-                value, field, owner = param._zbs_read_path(user, path.split(".", 1)[1])
-                if field is None:
-                    return value or ""
-                return param._zbs_format_field(value, field, owner, company)
-        return super()._zalo_zbs_param_value(param)
 
     # ------------------------------------------------------- automatic sends
 

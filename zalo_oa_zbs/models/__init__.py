@@ -1,6 +1,9 @@
 from . import zalo_zbs_mixin
 from . import zalo_zbs_quota
 from . import zalo_zbs_template
+from . import zalo_zbs_template_content
+from . import zalo_zbs_template_review
+from . import zalo_zbs_template_send
 from . import zalo_zbs_template_layout
 from . import zalo_zbs_template_param
 from . import discuss_channel
@@ -8,4 +11,6 @@ from . import mail_message
 from . import res_partner
 from . import zalo_event
 from . import zalo_message
+from . import zalo_message_retry
+from . import zalo_message_rating
 from . import zalo_oa

@@ -89,8 +89,51 @@ class ZaloZbsMixin(models.AbstractModel):
         self.ensure_one()
         return default_phone(self, partner)
 
+    #: ``user_id.…`` params of a document without a user name someone else
+    #: (see :meth:`_zalo_zbs_stand_in_user`): set it on orders, tickets...
+    _zalo_zbs_user_stand_in = False
+
     def _zalo_zbs_param_value(self, param):
-        """The value of ``param`` for this document, or None to use the param's source."""
+        """The value of ``param`` for this document, or None to use the param's source.
+
+        With ``_zalo_zbs_user_stand_in``, a ``user_id.…`` field param of a document
+        whose ``user_id`` is empty names :meth:`_zalo_zbs_stand_in_user` instead.
+        """
+        path = param.field_path or ""
+        if (
+            self._zalo_zbs_user_stand_in
+            and param.source == "field"
+            and path.startswith("user_id.")
+            and "user_id" in self._fields
+            and not self.user_id
+        ):
+            user = self._zalo_zbs_stand_in_user()
+            if user:
+                company = param.template_id._zbs_record_company(self)
+                value, field, owner = param._zbs_read_path(user, path.split(".", 1)[1])
+                if field is None:
+                    return value or ""
+                return param._zbs_format_field(value, field, owner, company)
+        return None
+
+    def _zalo_zbs_stand_in_user(self):
+        """Who a document without a user is from: its team's leader, else the employee
+        who sends (automatic sends: who acted), never the superuser."""
+        self.ensure_one()
+        team = self.team_id if "team_id" in self._fields else None
+        user = team.user_id if team and "user_id" in team._fields else self.env["res.users"]
+        if not user and self.env.user._is_internal() and not self.env.user._is_superuser():
+            user = self.env.user
+        return user
+
+    def _zalo_zbs_on_rating(self, message, answer):
+        """The customer answered a service-rating template sent from this document.
+
+        ``message`` is the ``zalo.message`` that asked (its ``zbs_rating``,
+        ``zbs_rating_note`` and ``zbs_rated_at`` are set, and a note is already in the
+        chatter); ``answer`` is what Zalo reported (see ``tools/rating.py``). Override
+        to keep the rating on the document itself (default: nothing more).
+        """
         return None
 
     def _zalo_zbs_default_template(self, templates):

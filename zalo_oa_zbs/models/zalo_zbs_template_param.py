@@ -480,17 +480,47 @@ class ZaloZbsTemplateParam(models.Model):
         except ZbsValueError as exc:
             return "", _("«%(param)s» cannot be filled: %(error)s.", param=self.name, error=exc)
         value = zbs_params.clean_value(raw)
+        return value, self._zbs_check_text(value)
+
+    def _zbs_type_hint(self):
+        """What a value of this param looks like, for the user typing it (translated)."""
+        self.ensure_one()
+        hints = {
+            "2": _("a phone number (8 to 15 digits)"),
+            "10": _("a number"),
+            "11": _("a date or time"),
+            "12": _("4 to 10 letters or digits"),
+            "13": _("a link starting with http:// or https://"),
+            "14": _("an amount"),
+        }
+        hint = hints.get(self.param_type)
+        if hint and self.max_length:
+            return _("%(hint)s, at most %(max)s characters", hint=hint, max=self.max_length)
+        if self.max_length:
+            return _("Text, at most %s characters", self.max_length)
+        return hint or _("Text")
+
+    def _zbs_check_text(self, value, edited=False):
+        """The translated reason ``value`` cannot be sent for this param, or None.
+
+        ``edited``: the value was typed by the user (the messages do not point at
+        the param's source then).
+        """
+        self.ensure_one()
+        value = zbs_params.clean_value(value)
         problem = zbs_params.check_value(
             int(self.param_type or 0), value, self.max_length or None, self.required
         )
         if not problem:
-            return value, None
+            return None
         if problem.code == zbs_params.MISSING:
-            return value, _(
+            if edited:
+                return _("«%s» is empty: Zalo requires a value.", self.name)
+            return _(
                 "«%(param)s» is empty (%(origin)s).", param=self.name, origin=self.source_label
             )
         if problem.code == zbs_params.TOO_LONG:
-            return value, _(
+            return _(
                 "«%(param)s» has %(length)s characters, Zalo allows %(max)s: «%(value)s».",
                 param=self.name,
                 length=len(value),
@@ -505,7 +535,7 @@ class ZaloZbsTemplateParam(models.Model):
             13: _("a link starting with http:// or https://"),
             14: _("an amount"),
         }
-        return value, _(
+        return _(
             "«%(param)s» should be %(hint)s, not «%(value)s».",
             param=self.name,
             hint=hints.get(problem.detail, _("a valid value")),

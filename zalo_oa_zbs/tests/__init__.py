@@ -6,3 +6,5 @@ from . import test_params
 from . import test_security
 from . import test_conversation
 from . import test_composer_tour
+from . import test_edit_values
+from . import test_template_types

@@ -32,6 +32,24 @@ class TestComposerTour(ZbsHttpCase):
         self.assertEqual(row.author_id, self.env.ref("base.user_admin"))
         self.assertEqual(row.mail_message_id.res_id, partner.id)
 
+    def test_edit_a_value_and_send(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Nguyễn Văn An", "ref": "KH0007", "mobile": "0912 345 678"}
+        )
+        self.env["zalo.zbs.quota"]._zbs_record(self.oa, daily=500, remaining=500)
+        self.start_tour(
+            f"/web#model=res.partner&id={partner.id}&view_type=form",
+            "zalo_oa_zbs_composer_edit",
+            login="admin",
+        )
+        row = self.zbs_rows(partner)
+        self.assertEqual(row.state, "sent")
+        self.assertEqual(row.template_data["customer_code"], "VIP-2026")
+        call = self.sim_calls("/business/message/template")[-1]["body"]["json"]
+        self.assertEqual(
+            call["template_data"], {"customer_name": "Nguyễn Văn An", "customer_code": "VIP-2026"}
+        )
+
     def test_send_from_a_closed_conversation(self):
         port = odoo.tools.config["http_port"]
         self.sim.configure(webhook_url=f"http://127.0.0.1:{port}/zalo_oa/webhook")

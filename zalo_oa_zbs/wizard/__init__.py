@@ -1,1 +1,2 @@
 from . import zalo_zbs_composer
+from . import zalo_zbs_composer_value

@@ -3,10 +3,12 @@ import uuid
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.addons.zalo_oa.tools.errors import ZaloError
 from odoo.exceptions import UserError
 from odoo.tools.misc import clean_context
+
+from ..tools import params as zbs_params
 
 #: Up to this many messages are sent while the user waits; more go through the queue.
 INLINE_LIMIT_PARAM = "zalo_oa_zbs.inline_send_limit"
@@ -54,6 +56,16 @@ class ZaloZbsComposer(models.TransientModel):
         readonly=False,
         help="Zalo only delivers development-mode messages to the admins of the Zalo app and "
         "of the OA, by phone number: to try a template out.",
+    )
+    value_ids = fields.One2many(
+        "zalo.zbs.composer.value",
+        "composer_id",
+        string="Values",
+        compute="_compute_value_ids",
+        store=True,
+        readonly=False,
+        help="For one document: the value of each param, rendered from the document; change "
+        "any of them before sending. Several documents keep the template's mapping.",
     )
     recipient_text = fields.Char(string="To", compute="_compute_preview")
     preview_html = fields.Html(string="Preview", compute="_compute_preview", sanitize=False)
@@ -146,7 +158,36 @@ class ZaloZbsComposer(models.TransientModel):
         for wizard in self:
             wizard.development_mode = wizard.template_id.oa_id.zbs_development_mode
 
-    @api.depends("template_id", "development_mode", "res_ids", "channel_id")
+    @api.depends("template_id", "res_ids", "channel_id")
+    def _compute_value_ids(self):
+        for wizard in self:
+            commands = [Command.clear()]
+            template = wizard.template_id
+            records = wizard._records() if wizard.res_model and template else None
+            if template and records and len(records) == 1:
+                item = template._zbs_prepare(records, channel=wizard.channel_id or None)[0]
+                for param in template.param_ids:
+                    value = item["data"].get(param.name, "")
+                    commands.append(
+                        Command.create(
+                            {"param_id": param.id, "value": value, "initial_value": value}
+                        )
+                    )
+            wizard.value_ids = commands
+
+    def _edited_values(self):
+        """{param name: value} of the params changed by the user (single send only)."""
+        self.ensure_one()
+        if self.composition_mode != "single":
+            return None
+        template_params = self.template_id.param_ids
+        return {
+            line.param_id.name: zbs_params.clean_value(line.value)
+            for line in self.value_ids
+            if line.edited and line.param_id in template_params
+        } or None
+
+    @api.depends("template_id", "development_mode", "res_ids", "channel_id", "value_ids.value")
     def _compute_preview(self):
         for wizard in self:
             template = wizard.template_id
@@ -165,6 +206,7 @@ class ZaloZbsComposer(models.TransientModel):
                 wizard._records(),
                 channel=wizard.channel_id or None,
                 development=wizard.development_mode,
+                values=wizard._edited_values(),
             )
             valid = [item for item in prepared if not item["problem"]]
             invalid = [item for item in prepared if item["problem"]]
@@ -279,19 +321,23 @@ class ZaloZbsComposer(models.TransientModel):
             raise UserError(_("The documents no longer exist."))
         records.check_access_rights("read")
         records.check_access_rule("read")
-        if self.composition_mode == "single" and not self.valid_count:
+        values = self._edited_values() if len(records) == 1 else None
+        if self.composition_mode == "single":
             item = template._zbs_prepare(
-                records, channel=self.channel_id or None, development=self.development_mode
+                records,
+                channel=self.channel_id or None,
+                development=self.development_mode,
+                values=values,
             )[0]
-            raise UserError(
-                _("This message cannot be sent: %s", item["problem"] or _("unknown reason"))
-            )
+            if item["problem"]:
+                raise UserError(_("This message cannot be sent: %s", item["problem"]))
         batch_ref = uuid.uuid4().hex
         rows = template._zbs_queue(
             records,
             channel=self.channel_id or None,
             development=self.development_mode,
             batch_ref=batch_ref,
+            values=values,
         )
         pending = rows.filtered(lambda r: r.state == "pending")
         limit = self._inline_limit()
