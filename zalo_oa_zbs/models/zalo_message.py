@@ -202,6 +202,10 @@ class ZaloMessage(models.Model):
                     quota.exhausted_until,
                 )
         for row in rows:
+            if autocommit:
+                # Each row is committed on its own, which empties the cache: read each
+                # row alone, not the whole batch again for every row.
+                row = row.with_prefetch(row._ids)
             if row.oa_id.id in stopped_oas or row.zbs_template_id.id in stopped_templates:
                 continue
             if row.next_attempt_at and row.next_attempt_at > now:
