@@ -1,6 +1,8 @@
 import logging
 from datetime import timedelta
 
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 
 from ..tools.errors import KIND_HELP, KINDS
@@ -36,24 +38,39 @@ class ApiLogBuffer:
         vals_list = [
             {
                 "oa_id": self.oa_id,
-                "family": rec.get("family") or False,
-                "method": rec.get("method") or False,
-                "endpoint": rec.get("endpoint") or False,
+                "family": rec.get("family") or None,
+                "method": rec.get("method") or None,
+                "endpoint": rec.get("endpoint") or None,
                 "http_status": rec.get("http_status") or 0,
                 "error_code": rec.get("error_code") or 0,
-                "error_message": (rec.get("error_message") or "")[:500] or False,
-                "kind": rec.get("kind") if rec.get("kind") in KINDS else False,
+                "error_message": (rec.get("error_message") or "")[:500] or None,
+                "kind": rec.get("kind") if rec.get("kind") in KINDS else None,
                 "ok": bool(rec.get("ok")),
                 "duration_ms": int(rec.get("duration_ms") or 0),
-                "res_model": self.res_model or False,
+                "res_model": self.res_model or None,
                 "res_id": self.res_id or 0,
-                "user_id": self.env.uid,
+                "user_id": self.env.uid or None,
             }
             for rec in records
         ]
+        columns = list(vals_list[0])
+        query = sql.SQL(
+            "INSERT INTO zalo_api_log ({}, company_id, create_uid, write_uid, create_date,"
+            " write_date) VALUES ({}, %s, %s, %s, now() at time zone 'UTC',"
+            " now() at time zone 'UTC')"
+        ).format(
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.SQL(", ").join(sql.Placeholder() * len(columns)),
+        )
         try:
+            # one plain INSERT per call: this runs for every send of a batch
             with self.env.registry.cursor() as cr:
-                self.env(cr=cr, su=True)["zalo.api.log"].create(vals_list)
+                for vals in vals_list:
+                    cr.execute(
+                        query,
+                        [vals[c] for c in columns]
+                        + [self.company_id or None, self.env.uid, self.env.uid],
+                    )
         except Exception:
             _logger.exception("Could not write %s Zalo API log row(s)", len(vals_list))
 

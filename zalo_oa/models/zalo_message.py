@@ -749,11 +749,15 @@ class ZaloMessage(models.Model):
         if not by_message:
             return
         statuses = self._format_for_messages([m.id for m in by_message])
-        bus = self.env["bus.bus"].sudo()
-        for message, channel in by_message.items():
-            if channel:
-                bus._sendone(
+        # one bus insert for all of them
+        self.env["bus.bus"].sudo()._sendmany(
+            [
+                (
                     channel,
                     "zalo.message/update",
                     {"message_id": message.id, "zalo": statuses.get(message.id) or False},
                 )
+                for message, channel in by_message.items()
+                if channel
+            ]
+        )

@@ -34,6 +34,9 @@ AUTH_RETRY = timedelta(minutes=30)
 #: An OA that cannot send (auth) is waited for this many times AUTH_RETRY.
 AUTH_MAX_ATTEMPTS = 6
 
+#: In a batch, the status icons of this many rows are announced at once.
+NOTIFY_EVERY = 25
+
 SENT, FAILED, RETRY, STOP_OA, STOP_TEMPLATE = "sent", "failed", "retry", "stop_oa", "stop_template"
 
 
@@ -192,6 +195,7 @@ class ZaloMessage(models.Model):
         retries_in_a_row = defaultdict(int)
         quotas = {}  # oa -> (daily, remaining)
         touched = self.browse()
+        unannounced = self.browse()  # sent (autocommit) but not announced on the bus yet
         for oa in rows.oa_id:
             quota = Quota._zbs_get(oa)
             if quota._zbs_is_exhausted():
@@ -251,7 +255,11 @@ class ZaloMessage(models.Model):
                 elif outcome == STOP_TEMPLATE:
                     stopped_templates[row.zbs_template_id.id] = row._zbs_stop_reason(info)
             if autocommit:
-                row._notify_state_change()
+                unannounced |= row
+                if len(unannounced) >= NOTIFY_EVERY:
+                    # the status icons follow in groups (one bus insert each)
+                    unannounced._notify_state_change()
+                    unannounced = self.browse()
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         for oa, (daily, remaining) in quotas.items():
             Quota._zbs_record(oa, daily=daily, remaining=remaining)
@@ -281,7 +289,8 @@ class ZaloMessage(models.Model):
             summary["stops"][self.env["zalo.oa"].browse(oa_id).name] = stop[0]
         for template_id, stop in stopped_templates.items():
             summary["stops"][self.env["zalo.zbs.template"].browse(template_id).name] = stop[0]
-        touched._notify_state_change()
+        # what was not announced yet (in autocommit mode, the groups above were)
+        (unannounced | waiting if autocommit else touched)._notify_state_change()
         if autocommit and summary["stops"]:
             waiting._zbs_notify_authors(summary["stops"])
         # Every row given a time (retries, paused OAs and templates) wakes the queue then.
@@ -510,16 +519,19 @@ class ZaloMessage(models.Model):
         if not rows:
             return
         statuses = rows._format_for_messages(rows.mail_message_id.ids)
-        bus = self.env["bus.bus"].sudo()
-        for row in rows:
-            bus._sendone(
-                row.author_id.partner_id,
-                "zalo.message/update",
-                {
-                    "message_id": row.mail_message_id.id,
-                    "zalo": statuses.get(row.mail_message_id.id) or False,
-                },
-            )
+        self.env["bus.bus"].sudo()._sendmany(
+            [
+                (
+                    row.author_id.partner_id,
+                    "zalo.message/update",
+                    {
+                        "message_id": row.mail_message_id.id,
+                        "zalo": statuses.get(row.mail_message_id.id) or False,
+                    },
+                )
+                for row in rows
+            ]
+        )
 
     def action_open_document(self):
         self.ensure_one()
