@@ -352,7 +352,7 @@ def follow(
         cust = store.get_customer(user_id)
         oa = store.get_oa(cust.oa_id)
         cust.follower = followed
-        if followed:  # following counts as an interaction (§3.2)
+        if followed:  # following counts as an interaction (docs/zalo-api.md §3.2)
             cust.last_interaction_ms = store.now_ms()
         payload = W.follow_event(oa, cust, "follow" if followed else "unfollow", source, _ts(sim))
     delivery = sim.webhooks.emit(oa, payload)

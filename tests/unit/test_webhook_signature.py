@@ -1,4 +1,4 @@
-"""Webhook MAC: plain SHA-256 over app_id + raw body + timestamp + secret (§2.3)."""
+"""Webhook MAC: SHA-256 of app_id + raw body + timestamp + secret (docs/zalo-api.md §2.3)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ and reused without Odoo; the Odoo models call it. Modules:
 * :mod:`.messages`  - message/template payload builders and validators
 * :mod:`.phone`     - phone normalisation to ``84…``
 
-Facts and conflict choices come from ``docs/zalo-platform.md``; each module's
+Facts and conflict choices come from ``docs/zalo-api.md``; each module's
 docstring names the ones it relies on. Inside this package only relative
 imports are used, so it can also be loaded standalone (``tests/_loader.py``).
 """

@@ -1,6 +1,6 @@
 """Zalo OA / ZBS HTTP client.
 
-One :class:`ZaloClient` per OA access token. Wire rules (zalo-platform.md §1.5, §3):
+One :class:`ZaloClient` per OA access token. Wire rules (docs/zalo-api.md §1.5, §3):
 
 * the token goes in the ``access_token`` header, never ``Authorization``;
 * optional ``appsecret_proof`` header = lowercase hex HMAC-SHA256(key=app secret,
@@ -531,7 +531,7 @@ class ZaloClient(BaseClient):
     # ---------------------------------------------------------------- media
 
     def download_media(self, url: str, max_bytes: int = 25 * MB) -> tuple[bytes, str | None]:
-        """Download inbound media from a Zalo CDN URL (links expire, §4 of DESIGN).
+        """Download inbound media from a Zalo CDN URL (links expire, docs/zalo-api.md §2.6).
 
         No Zalo header is sent. Only Zalo's media hosts over HTTPS (and the configured
         origins, see :mod:`.media`) are fetched: the check and the network guard apply

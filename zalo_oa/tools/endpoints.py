@@ -5,7 +5,7 @@ parameters ``zalo_oa.openapi_url``, ``zalo_oa.oauth_url``, ``zalo_oa.business_ur
 and ``zalo_oa.graph_url``) so that a simulator can stand in for Zalo. A base URL
 may carry a path prefix (``http://127.0.0.1:8765/openapi``): use :func:`join_url`.
 
-Paths come from zalo-platform.md §1.1 (OAuth), §3 (OA API), §4 (ZNS/ZBS) and §5
+Paths come from docs/zalo-api.md §1.1 (OAuth), §3 (OA API), §4 (ZNS/ZBS) and §5
 (Social). Versions are per endpoint family; do not "upgrade" v2.0 paths blindly.
 """
 

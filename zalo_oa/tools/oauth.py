@@ -1,6 +1,6 @@
 """Zalo OAuth v4: PKCE, authorization URLs, token exchange/refresh, Social ``/me``.
 
-Sources: zalo-platform.md §1 (OA OAuth v4, H from the official PHP/Java SDKs) and
+Sources: docs/zalo-api.md §1 (OA OAuth v4, H from the official PHP/Java SDKs) and
 §5 (Social Login).
 
 * Permission URLs carry exactly ``app_id``, ``redirect_uri``, ``code_challenge`` and

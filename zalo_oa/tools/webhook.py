@@ -1,6 +1,6 @@
 """Webhook signature check and event parsing.
 
-Signature (zalo-platform.md §2.3, H)::
+Signature (docs/zalo-api.md §2.3, H)::
 
     X-ZEvent-Signature: mac=<hex(SHA256(app_id + raw_body + timestamp + secret))>
 
@@ -259,7 +259,7 @@ _MESSAGE_TYPES = (
     "gif",
 )
 
-#: Every event of zalo-platform.md §2.5 → category.
+#: Every event of docs/zalo-api.md §2.5 → category.
 EVENT_CATEGORIES: dict[str, str] = {
     # user → OA (C7: user_send_gif handled if received)
     **{f"user_send_{t}": CATEGORY_MESSAGE for t in _MESSAGE_TYPES},

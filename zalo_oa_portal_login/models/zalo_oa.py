@@ -163,7 +163,7 @@ class ZaloOA(models.Model):
             ) from None
         finally:
             log.flush()
-        # Nothing of ``token`` is kept: login only needs the app-scoped id (§5.2).
+        # Nothing of ``token`` is kept: login only needs the app-scoped id (docs/zalo-api.md §5.2).
         return {
             "id": profile["id"],
             "name": (profile.get("name") or "").strip(),
