@@ -140,7 +140,7 @@ class TestOATokens(ZaloTransactionCase):
     def test_refresh_refused_marks_expired_with_activity(self):
         self.sim.expire_tokens()
         self.sim.add_fault(match="/v4/oa/access_token", error=-14020, count=1)
-        with self.assertLogs("odoo.addons.zalo_oa.models.zalo_oa", "WARNING") as logs:
+        with self.assertLogs("odoo.addons.zalo_oa.models.zalo_oa_api", "WARNING") as logs:
             try:
                 self.oa._zalo_call("get_oa_info")
             except ZaloError as err:
@@ -156,7 +156,7 @@ class TestOATokens(ZaloTransactionCase):
         self.assertIn(admin, activities.user_id)
         self.assertTrue(all("Reconnect" in a.summary for a in activities))
         # Not repeated while open.
-        with self.assertLogs("odoo.addons.zalo_oa.models.zalo_oa", "WARNING"):
+        with self.assertLogs("odoo.addons.zalo_oa.models.zalo_oa_api", "WARNING"):
             self.oa._set_expired(ZaloError(-14020, "Refresh token invalid", "auth"))
         self.assertEqual(len(self.oa.activity_ids), len(activities))
         # No call is attempted while expired.

@@ -7,7 +7,9 @@ and reused without Odoo; the Odoo models call it. Modules:
 * :mod:`.endpoints` - default base URLs and endpoint paths
 * :mod:`.client`    - :class:`ZaloClient` (OA API, ZBS, uploads, media download)
 * :mod:`.oauth`     - PKCE, permission URLs, :class:`OAuthClient`, :func:`graph_me`
-* :mod:`.webhook`   - signature check and typed event parsing
+* :mod:`.webhook`   - webhook event parsing (re-exports :mod:`.signature` and :mod:`.events`)
+* :mod:`.signature` - webhook signature check and delivery headers
+* :mod:`.events`    - typed webhook events and the event catalogue
 * :mod:`.messages`  - message/template payload builders and validators
 * :mod:`.phone`     - phone normalisation to ``84…``
 
