@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 import pytest
 import requests
 from zalo_fakes import FakeSession, make_response
-from zalo_oa_tools import ZaloError, oauth
+from zalo_oa_tools import oauth
+from zalo_oa_tools.errors import ZaloError
 from zalo_oa_tools.oauth import (
     OAuthClient,
     TokenResponse,
