@@ -4,6 +4,7 @@ By concern: calls with a valid token and the token refresh are in ``zalo_oa_api.
 connecting the OA (OAuth) in ``zalo_oa_oauth.py``.
 """
 
+import logging
 import threading
 
 from odoo import _, api, fields, models, modules
@@ -14,6 +15,8 @@ from ..tools import oauth as zalo_oauth
 from ..tools.client import ZaloClient
 from ..tools.errors import ZaloError
 from . import zalo_crypto
+
+_logger = logging.getLogger(__name__)
 
 MANAGER = "zalo_oa.group_zalo_manager"
 SECRET_FIELDS = ("app_secret", "oa_secret_key", "access_token", "refresh_token")
@@ -27,6 +30,8 @@ PARAM_URLS = {
 #: ``http://10.0.0.5:8765``. Zalo's media hosts and the origins of the URLs above
 #: are always allowed (tools/media.py).
 PARAM_MEDIA_HOSTS = "zalo_oa.media_hosts"
+#: Avatars (contacts, portal users) larger than this are not downloaded.
+AVATAR_MAX_BYTES = 2 * 1024 * 1024
 
 
 class ZaloOA(models.Model):
@@ -316,6 +321,20 @@ class ZaloOA(models.Model):
             on_call=api_log.add if api_log is not None else None,
             allow_network=self._zalo_allow_network(),
         )
+
+    def _zalo_download_avatar(self, url, max_bytes=AVATAR_MAX_BYTES):
+        """A Zalo avatar's bytes (best effort): None when missing, refused or not an image."""
+        self.ensure_one()
+        if not url:
+            return None
+        try:
+            content, mimetype = self._zalo_client(None).download_media(url, max_bytes=max_bytes)
+        except ZaloError as err:
+            _logger.info("Zalo OA %s: avatar not downloaded (%s)", self.id, err)
+            return None
+        if not content or (mimetype and not mimetype.startswith("image/")):
+            return None
+        return content
 
     def _api_log(self, res_model=None, res_id=None):
         self.ensure_one()

@@ -169,18 +169,3 @@ class ZaloOA(models.Model):
             "name": (profile.get("name") or "").strip(),
             "picture": profile.get("picture"),
         }
-
-    def _zalo_login_picture(self, url, max_bytes=2 * 1024 * 1024):
-        """Download the Zalo avatar (best effort); ``None`` when it cannot be had."""
-        self.ensure_one()
-        if not url:
-            return None
-        try:
-            client = self._zalo_client(None)
-            content, mimetype = client.download_media(url, max_bytes=max_bytes)
-        except ZaloError as err:
-            _logger.info("Zalo login: avatar not downloaded (%s)", err.kind)
-            return None
-        if not content or (mimetype and not mimetype.startswith("image/")):
-            return None
-        return content
