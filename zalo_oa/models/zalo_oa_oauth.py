@@ -9,10 +9,7 @@ import base64
 import hmac
 import json
 import secrets
-import time
 from hashlib import sha256
-
-import jwt
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -39,7 +36,7 @@ class ZaloOA(models.Model):
     @api.model
     def _state_key(self):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        return hmac.new(secret.encode(), b"zalo_oa.oauth_state", sha256).hexdigest()
+        return zalo_oauth.state_key(secret, "zalo_oa.oauth_state")
 
     @api.model
     def _state_session_binding(self, sid):
@@ -69,20 +66,17 @@ class ZaloOA(models.Model):
                 "oauth_nonce": nonce,
             }
         )
-        now = int(time.time())
-        state = jwt.encode(
+        state = zalo_oauth.sign_state(
             {
-                "aud": STATE_AUDIENCE,
                 "oa": self.id,
                 "uid": self.env.uid,
                 "db": self.env.cr.dbname,
                 "nonce": nonce,
                 "sid": session_binding or "",
-                "iat": now,
-                "exp": now + STATE_TTL,
             },
             self._state_key(),
-            algorithm="HS256",
+            STATE_AUDIENCE,
+            STATE_TTL,
         )
         url = zalo_oauth.oa_authorization_url(
             self._zalo_urls()["oauth"], raw.app_id, self.callback_url, challenge, state
@@ -108,18 +102,12 @@ class ZaloOA(models.Model):
                 _("Zalo did not send back the connection request. Click Connect again.")
             )
         try:
-            payload = jwt.decode(
-                state,
-                self._state_key(),
-                algorithms=["HS256"],
-                audience=STATE_AUDIENCE,
-                options={"require": ["exp", "iat", "aud"]},
-            )
-        except jwt.ExpiredSignatureError as exc:
-            raise ZaloOAStateError(
-                _("The connection request expired (after 10 minutes). Click Connect again.")
-            ) from exc
-        except jwt.InvalidTokenError as exc:
+            payload = zalo_oauth.verify_state(state, self._state_key(), STATE_AUDIENCE)
+        except zalo_oauth.StateError as exc:
+            if exc.reason == "expired":
+                raise ZaloOAStateError(
+                    _("The connection request expired (after 10 minutes). Click Connect again.")
+                ) from exc
             raise ZaloOAStateError(
                 _("The connection request could not be verified. Click Connect again.")
             ) from exc
