@@ -5,9 +5,8 @@ connecting the OA (OAuth) in ``zalo_oa_oauth.py``.
 """
 
 import logging
-import threading
 
-from odoo import _, api, fields, models, modules
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import endpoints as zalo_endpoints
@@ -281,16 +280,6 @@ class ZaloOA(models.Model):
         return urls
 
     @api.model
-    def _zalo_allow_network(self):
-        """Zalo itself is never called while Odoo runs tests: only loopback (the simulator)."""
-        testing = (
-            modules.module.current_test
-            or getattr(threading.current_thread(), "testing", False)
-            or self.pool.in_test_mode()
-        )
-        return not testing
-
-    @api.model
     def _zalo_timeout(self):
         """(connect, read) seconds. Shorter while a user's request waits for the call
         (a reply sent right after posting): a slow Zalo then leaves it to the queue."""
@@ -306,7 +295,6 @@ class ZaloOA(models.Model):
             urls=self._zalo_urls(),
             timeout=self._zalo_timeout(),
             on_call=api_log.add if api_log is not None else None,
-            allow_network=self._zalo_allow_network(),
             media_hosts=self.env["ir.config_parameter"].sudo().get_param(PARAM_MEDIA_HOSTS),
         )
 
@@ -319,7 +307,6 @@ class ZaloOA(models.Model):
             self._zalo_urls()["oauth"],
             timeout=self._zalo_timeout(),
             on_call=api_log.add if api_log is not None else None,
-            allow_network=self._zalo_allow_network(),
         )
 
     def _zalo_download_avatar(self, url, max_bytes=AVATAR_MAX_BYTES):

@@ -137,7 +137,6 @@ class ZaloOA(models.Model):
                 oa.app_secret,
                 timeout=self._zalo_timeout(),
                 on_call=log.add,
-                allow_network=self._zalo_allow_network(),
             )
         except ZaloError as err:
             _logger.info(
