@@ -5,7 +5,7 @@
     "category": "Discuss",
     "author": "Zalo OA for Odoo contributors",
     "license": "LGPL-3",
-    "depends": ["mail", "phone_validation", "portal", "utm"],
+    "depends": ["mail", "portal", "utm"],
     "external_dependencies": {
         # PyPI distribution names: wheel dependencies and Odoo's install check
         "python": ["requests", "urllib3", "pyjwt", "cryptography", "phonenumbers"],

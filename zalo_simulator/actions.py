@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from . import errors as E
@@ -19,9 +19,27 @@ from .templates import render_lines
 from .util import ControlError, colour_for, hex_id, make_pdf, make_png, phone_to_84, vn_day
 
 if TYPE_CHECKING:
-    from .server import Simulator
-    from .state import OA, Media
-    from .webhooks import Delivery
+    from .state import OA, Media, Store
+    from .webhooks import Delivery, Webhooks
+
+
+class Simulator(Protocol):
+    """What the actions need of the running simulator (:class:`.server.Simulator`).
+
+    A protocol, so that this module does not import the server: the server imports
+    the actions and the API handlers, which import the actions, never the reverse.
+    """
+
+    store: Store
+    webhooks: Webhooks
+
+    @property
+    def public_url(self) -> str: ...
+
+    def later(self, delay_ms: int, fn: Any, *args: Any) -> None: ...
+
+    def mark_dirty(self) -> None: ...
+
 
 USER_TYPES = (
     "text",
@@ -352,7 +370,7 @@ def follow(
         cust = store.get_customer(user_id)
         oa = store.get_oa(cust.oa_id)
         cust.follower = followed
-        if followed:  # following counts as an interaction (§3.2)
+        if followed:  # following counts as an interaction (docs/zalo-api.md §3.2)
             cust.last_interaction_ms = store.now_ms()
         payload = W.follow_event(oa, cust, "follow" if followed else "unfollow", source, _ts(sim))
     delivery = sim.webhooks.emit(oa, payload)

@@ -291,7 +291,7 @@ def _token(sim, request: Request, kind: str) -> dict:
                 )
             old.revoked = "used"
             access, refresh = store.issue_tokens(kind, app.app_id, old.oa_id, old.subject)
-            if kind == "social":  # C14: 30 days in total, inherited across refreshes
+            if kind == "social":  # 30 days in total, inherited (docs/zalo-api.md C14)
                 refresh.expires_ms = old.expires_ms
         else:
             raise E.oauth_error(E.OAUTH_INVALID_PARAM, "grant_type is missing or invalid")

@@ -443,7 +443,7 @@ def message_cs(sim, request: Request) -> dict:
 
 
 def message_template_uid(sim, request: Request) -> dict:
-    """``POST /v3.0/oa/message/template``: ZBS template by UID (top-level ``user_id``, C11)."""
+    """``POST /v3.0/oa/message/template``: ZBS template by UID (docs/zalo-api.md C11)."""
     oa = require_oa(sim, request)
     body = json_body(request)
     store = sim.store

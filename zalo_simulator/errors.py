@@ -1,6 +1,6 @@
 """Zalo error codes used by the simulator, with the messages Zalo answers.
 
-Sources: zalo-platform.md §1.4 (OAuth), §7.1 (OA API), §7.3 (ZNS/ZBS), §5.3 (Social).
+Sources: docs/zalo-api.md §1.4 (OAuth), §7.1 (OA API), §7.3 (ZNS/ZBS), §5.3 (Social).
 Codes marked *guess* are not documented anywhere public; the simulator needs *some*
 answer for those situations, and clients should treat them as "any non-zero error".
 """

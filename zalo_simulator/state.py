@@ -40,7 +40,7 @@ class Settings:
     access_token_lifetime: int = 90_000  # OA access token, seconds ("expires_in")
     social_token_lifetime: int = 3_600  # Social Login access token, seconds
     oa_refresh_lifetime: int = 90 * 86_400  # OA refresh token: 3 months
-    social_refresh_lifetime: int = 30 * 86_400  # Social refresh token: 30 days (C14)
+    social_refresh_lifetime: int = 30 * 86_400  # Social refresh: 30 days (zalo-api.md C14)
     auto_receipts: bool = True  # send user_received_message after OA sends
     auto_receipt_delay_ms: int = 200
     webhook_timeout: float = 5.0  # seconds; Zalo itself wants an answer within 2 s

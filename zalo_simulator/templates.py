@@ -1,6 +1,6 @@
 """ZBS template rules: validation of ``/template/create`` bodies, params, rendering, views.
 
-Rules from zalo-platform.md §4.3: name 10–60 chars, template_type 1..5, tag "1"/"2"/"3",
+Rules from docs/zalo-api.md §4.3: name 10–60 chars, template_type 1..5, tag "1"/"2"/"3",
 layout ``{header|body|footer: {components: [{TYPE: {...}}]}}`` with ``<param>``
 placeholders, params typed "1".."15" with the maximum lengths of the param table.
 Validation failures answer ``-132`` (parameter invalid) naming the problem.

@@ -79,7 +79,7 @@ _PHONE_84 = re.compile(r"^84(3|5|7|8|9)\d{8}$")
 def normalize_zns_phone(raw: Any) -> str | None:
     """Return the ``84…`` form of a phone given as ``84…`` or ``+84…``; ``None`` when invalid.
 
-    The simulator is deliberately strict (zalo-platform.md C10): the domestic ``0…`` form
+    The simulator is deliberately strict (docs/zalo-api.md C10): the domestic ``0…`` form
     is rejected with -108 so that clients which forget to normalise are caught in tests.
     """
     if not isinstance(raw, str):

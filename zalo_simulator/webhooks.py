@@ -1,6 +1,6 @@
 """Webhook payloads, the ``X-ZEvent-Signature`` MAC and the delivery worker with retries.
 
-Payload shapes follow zalo-platform.md §2.4/§2.6. Bodies are serialised once, signed over
+Payload shapes follow docs/zalo-api.md §2.4/§2.6. Bodies are serialised once, signed over
 those exact bytes and sent as ``application/json``:
 
     X-ZEvent-Signature: mac=<hex(sha256(app_id + raw_body + timestamp + oa_secret_key))>

@@ -189,7 +189,7 @@ def test_full_round_trip(sim, http, receiver, ids, connected):
     assert sim.wait_deliveries_idle(5)
     assert zc.zbs_message_status(zns["msg_id"])["status"] == 1
 
-    # -- and by UID (top-level user_id, C11)
+    # -- and by UID (top-level user_id, docs/zalo-api.md C11)
     uid_send = zc.send_zbs_by_uid(messages.zbs_uid_payload(uid, template_id, data))
     assert uid_send["message_id"]
 

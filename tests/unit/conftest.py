@@ -29,7 +29,7 @@ def calls():
 
 @pytest.fixture
 def client(tools, fake_session, calls):
-    return tools.ZaloClient(
+    return tools.client.ZaloClient(
         access_token=ACCESS_TOKEN,
         app_secret=APP_SECRET,
         urls=BASE_URLS,

@@ -10,8 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from zalo_fakes import FakeSession, make_response
-from zalo_oa_tools import ZaloClient, ZaloError, messages
-from zalo_oa_tools.client import UPLOAD_RULES, compute_appsecret_proof, template_status_code
+from zalo_oa_tools import messages
+from zalo_oa_tools.client import (
+    UPLOAD_RULES,
+    ZaloClient,
+    compute_appsecret_proof,
+    template_status_code,
+)
+from zalo_oa_tools.errors import ZaloError
 
 OK = {"error": 0, "message": "Success", "data": {"message_id": "m1", "user_id": "u1"}}
 
@@ -72,9 +78,9 @@ def test_base_url_with_path_prefix_is_kept(fake_session):
     client = ZaloClient(
         "t", urls={"openapi": "http://127.0.0.1:8765/openapi/"}, session=fake_session
     )
-    client.get_message_quota("42")
-    assert fake_session.last.url == "http://127.0.0.1:8765/openapi/v3.0/oa/quota/message"
-    assert fake_session.last.json == {"user_id": "42"}
+    client.get_user_detail("42")
+    assert fake_session.last.url == "http://127.0.0.1:8765/openapi/v3.0/oa/user/detail"
+    assert fake_session.last.params == {"data": '{"user_id":"42"}'}
 
 
 def test_empty_url_settings_fall_back_to_defaults(fake_session):

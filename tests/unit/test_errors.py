@@ -27,7 +27,7 @@ from zalo_oa_tools.errors import (
     coerce_code,
 )
 
-# Every code listed in zalo-platform.md §7.1 (OA), §1.4 (OAuth), §7.3 (ZBS), §5.3 (Social).
+# Every code listed in docs/zalo-api.md §7.1 (OA), §1.4 (OAuth), §7.3 (ZBS), §5.3 (Social).
 DOC_OA_CODES = [
     -32,
     -100,

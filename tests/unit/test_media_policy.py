@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 from zalo_fakes import FakeSession, make_response
-from zalo_oa_tools import ZaloClient, ZaloError
+from zalo_oa_tools.client import ZaloClient
+from zalo_oa_tools.errors import ZaloError
 from zalo_oa_tools.media import (
     DEFAULT_MEDIA_HOSTS,
     MediaPolicy,

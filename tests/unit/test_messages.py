@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from zalo_oa_tools import ZaloError, messages
+from zalo_oa_tools import messages
+from zalo_oa_tools.errors import ZaloError
 from zalo_oa_tools.messages import (
     PARAM_TYPES,
     TEMPLATE_STATUS,

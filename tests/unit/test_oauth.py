@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 import pytest
 import requests
 from zalo_fakes import FakeSession, make_response
-from zalo_oa_tools import ZaloError, oauth
+from zalo_oa_tools import oauth
+from zalo_oa_tools.errors import ZaloError
 from zalo_oa_tools.oauth import (
     OAuthClient,
     TokenResponse,
@@ -76,9 +77,50 @@ def test_code_challenge_rejects_invalid_verifier(bad):
         code_challenge(bad)
 
 
-def test_state_is_random_and_url_safe():
-    states = {oauth.generate_state() for _ in range(20)}
-    assert len(states) == 20 and all(re.fullmatch(r"[A-Za-z0-9_-]+", s) for s in states)
+def test_state_round_trip_and_url_safe():
+    key = oauth.state_key("db-secret", "zalo_oa.oauth_state")
+    state = oauth.sign_state({"oa": 7, "nonce": "n1"}, key, "zalo_oa.connect", 600)
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+", state)
+    claims = oauth.verify_state(state, key, "zalo_oa.connect", require=("nonce", "oa"))
+    assert claims["oa"] == 7 and claims["nonce"] == "n1"
+    assert claims["exp"] - claims["iat"] == 600
+
+
+def test_state_key_is_per_purpose_and_needs_a_secret():
+    assert oauth.state_key("s", "a") == oauth.state_key("s", "a") != oauth.state_key("s", "b")
+    assert oauth.state_key("s", "a") != oauth.state_key("t", "a")
+    with pytest.raises(ValueError):
+        oauth.state_key("", "a")
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"now": 1_000}, "expired"),  # signed long ago
+        ({"audience": "zalo_oa.login"}, "invalid"),  # the other flow's state
+        ({"key": "0" * 64}, "invalid"),  # forged
+        ({"claims": {"oa": 7}}, "invalid"),  # a required claim is missing
+    ],
+)
+def test_state_refused(change, reason):
+    key = oauth.state_key("db-secret", "p")
+    state = oauth.sign_state(
+        change.get("claims", {"oa": 7, "nonce": "n"}),
+        change.get("key", key),
+        change.get("audience", "zalo_oa.connect"),
+        600,
+        now=change.get("now"),
+    )
+    with pytest.raises(oauth.StateError) as info:
+        oauth.verify_state(state, key, "zalo_oa.connect", require=("nonce",))
+    assert info.value.reason == reason
+
+
+@pytest.mark.parametrize("bad", [None, "", 42, "not-a-jwt", "a.b.c"])
+def test_state_garbage_is_invalid(bad):
+    with pytest.raises(oauth.StateError) as info:
+        oauth.verify_state(bad, "k", "zalo_oa.connect")
+    assert info.value.reason == "invalid"
 
 
 # ---------------------------------------------------------------- permission URLs

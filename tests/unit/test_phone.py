@@ -1,4 +1,4 @@
-"""Phone normalisation to Zalo's ``84…`` form (conflict C10)."""
+"""Phone normalisation to Zalo's ``84…`` form (conflict C10 of docs/zalo-api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Typed parsing of every webhook event family (payloads modelled on zalo-platform.md §2)."""
+"""Typed parsing of every webhook event family (payloads modelled on docs/zalo-api.md §2)."""
 
 from __future__ import annotations
 

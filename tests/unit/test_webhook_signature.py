@@ -1,4 +1,4 @@
-"""Webhook MAC: plain SHA-256 over app_id + raw body + timestamp + secret (§2.3)."""
+"""Webhook MAC: SHA-256 of app_id + raw body + timestamp + secret (docs/zalo-api.md §2.3)."""
 
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def test_verify_request_reads_header_case_insensitively():
 
 
 def test_verify_uses_constant_time_compare(monkeypatch):
-    import zalo_oa_tools.webhook as webhook
+    import zalo_oa_tools.signature as signature
 
     seen = []
     real = hmac.compare_digest
@@ -156,7 +156,7 @@ def test_verify_uses_constant_time_compare(monkeypatch):
         seen.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(webhook.hmac, "compare_digest", spy)
+    monkeypatch.setattr(signature.hmac, "compare_digest", spy)
     verify_signature(
         "mac=" + _independent(APP_ID, APP_SECRET), RAW, APP_ID, TS, [OA_SECRET, APP_SECRET]
     )

@@ -18,7 +18,7 @@ class ZaloOAController(http.Controller):
         """Start the OA authorization: PKCE + signed state, then off to Zalo's page.
 
         The state is also kept in a short-lived HttpOnly cookie, because whether Zalo
-        echoes ``state`` on the OA callback is not settled (conflict C3).
+        echoes ``state`` on the OA callback is not settled (conflict C3 of docs/zalo-api.md).
         """
         oa = request.env["zalo.oa"].browse(oa_id).exists()
         if not oa:

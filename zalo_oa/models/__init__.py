@@ -9,4 +9,6 @@ from . import zalo_conversation_mixin
 from . import zalo_event
 from . import zalo_message
 from . import zalo_oa
+from . import zalo_oa_api
+from . import zalo_oa_oauth
 from . import zalo_partner_link

@@ -11,8 +11,6 @@ from ..tools.phone import InvalidPhoneError, normalize_phone
 
 _logger = logging.getLogger(__name__)
 
-AVATAR_MAX_BYTES = 2 * 1024 * 1024
-
 
 class ZaloRetryLater(Exception):
     """Another worker is handling the same customer right now: try again in a moment."""
@@ -192,17 +190,8 @@ class ZaloPartnerLink(models.Model):
 
     @api.model
     def _download_avatar(self, oa, url):
-        if not url:
-            return False
-        try:
-            client = oa._zalo_client(None)
-            content, mimetype = client.download_media(url, max_bytes=AVATAR_MAX_BYTES)
-        except ZaloError as err:
-            _logger.info("Zalo OA %s: avatar not downloaded (%s)", oa.id, err)
-            return False
-        if mimetype and not mimetype.startswith("image/"):
-            return False
-        return base64.b64encode(content)
+        content = oa._zalo_download_avatar(url)
+        return base64.b64encode(content) if content else False
 
     # --------------------------------------------------------------- actions
 

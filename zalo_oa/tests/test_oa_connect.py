@@ -162,7 +162,7 @@ class TestOAConnect(ZaloHttpCase):
         self.assertIn("You authorised the Official Account", self.oa.last_error)
 
     def test_state_from_cookie_when_not_echoed(self):
-        """Conflict C3: Zalo may not echo state; the HttpOnly cookie carries it."""
+        """Conflict C3 (docs/zalo-api.md): state may not be echoed; the cookie carries it."""
         location, _query = self.start()
         callback = self.consent(location)
         without_state = "&".join(p for p in callback.split("&") if not p.startswith("state="))

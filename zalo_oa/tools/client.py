@@ -1,6 +1,6 @@
 """Zalo OA / ZBS HTTP client.
 
-One :class:`ZaloClient` per OA access token. Wire rules (zalo-platform.md §1.5, §3):
+One :class:`ZaloClient` per OA access token. Wire rules (docs/zalo-api.md §1.5, §3):
 
 * the token goes in the ``access_token`` header, never ``Authorization``;
 * optional ``appsecret_proof`` header = lowercase hex HMAC-SHA256(key=app secret,
@@ -21,7 +21,6 @@ Choices:
   answers ``-201`` (invalid parameter) :meth:`ZaloClient.send_zbs_by_uid` retries
   once with the other shape (``recipient.user_id``), see
   :data:`ZBS_UID_FALLBACK_ON_201`. The UID send answers with ZBS error codes.
-* ``/v3.0/oa/quota/message`` with ``{"user_id"}`` is used (C17).
 * Upload limits (§3.5) are checked client-side; see :data:`UPLOAD_RULES`.
 """
 
@@ -321,38 +320,12 @@ class ZaloClient(BaseClient):
             self.call(FAMILY_OPENAPI, "GET", ep.OA_USER_DETAIL, params={"user_id": str(user_id)})
         )
 
-    def get_user_list(
-        self,
-        offset: int = 0,
-        count: int = 50,
-        tag_name: str | None = None,
-        last_interaction_period: str | None = None,
-        is_follower: bool | None = None,
-    ) -> dict:
-        """``GET /v3.0/oa/user/getlist`` → ``data`` (``total``, ``count``, ``users``)."""
-        if not 1 <= count <= 50:
-            raise _param_error("count must be between 1 and 50", ep.OA_USER_LIST)
-        params: dict[str, Any] = {"offset": int(offset), "count": int(count)}
-        if tag_name:
-            params["tag_name"] = tag_name
-        if last_interaction_period:
-            params["last_interaction_period"] = last_interaction_period
-        if is_follower is not None:
-            params["is_follower"] = bool(is_follower)
-        return self._data(self.call(FAMILY_OPENAPI, "GET", ep.OA_USER_LIST, params=params))
-
     def get_conversation(self, user_id: str, offset: int = 0, count: int = 10) -> list:
         """``GET /v2.0/oa/conversation`` → ``data`` (a bare list of messages, §3.9)."""
         if not 1 <= count <= 10:
             raise _param_error("count must be between 1 and 10", ep.OA_CONVERSATION)
         params = {"user_id": str(user_id), "offset": int(offset), "count": int(count)}
         return self._data(self.call(FAMILY_OPENAPI, "GET", ep.OA_CONVERSATION, params=params))
-
-    def get_message_quota(self, user_id: str) -> dict:
-        """``POST /v3.0/oa/quota/message {"user_id"}`` → ``data`` (``last_interaction``...)."""
-        return self._data(
-            self.call(FAMILY_OPENAPI, "POST", ep.OA_QUOTA_MESSAGE, json={"user_id": str(user_id)})
-        )
 
     def send_cs(self, payload: Mapping) -> dict:
         """``POST /v3.0/oa/message/cs`` → ``data`` (``message_id``, ``user_id``, ``quota``...).
@@ -448,10 +421,6 @@ class ZaloClient(BaseClient):
         """``GET /message/quota`` → ``data`` (``dailyQuota``, ``remainingQuota``...)."""
         return self._data(self.call(FAMILY_BUSINESS, "GET", ep.ZBS_MESSAGE_QUOTA))
 
-    def zbs_quality(self) -> dict:
-        """``GET /quality`` → ``data`` (``oaCurrentQuality``, ``oa7dayQuality``)."""
-        return self._data(self.call(FAMILY_BUSINESS, "GET", ep.ZBS_QUALITY))
-
     # ------------------------------------------------------ ZBS templates
 
     def template_create(self, body: Mapping) -> dict:
@@ -531,7 +500,7 @@ class ZaloClient(BaseClient):
     # ---------------------------------------------------------------- media
 
     def download_media(self, url: str, max_bytes: int = 25 * MB) -> tuple[bytes, str | None]:
-        """Download inbound media from a Zalo CDN URL (links expire, §4 of DESIGN).
+        """Download inbound media from a Zalo CDN URL (links expire, docs/zalo-api.md §2.6).
 
         No Zalo header is sent. Only Zalo's media hosts over HTTPS (and the configured
         origins, see :mod:`.media`) are fetched: the check and the network guard apply

@@ -5,8 +5,9 @@ parameters ``zalo_oa.openapi_url``, ``zalo_oa.oauth_url``, ``zalo_oa.business_ur
 and ``zalo_oa.graph_url``) so that a simulator can stand in for Zalo. A base URL
 may carry a path prefix (``http://127.0.0.1:8765/openapi``): use :func:`join_url`.
 
-Paths come from zalo-platform.md §1.1 (OAuth), §3 (OA API), §4 (ZNS/ZBS) and §5
-(Social). Versions are per endpoint family; do not "upgrade" v2.0 paths blindly.
+Paths come from docs/zalo-api.md §1.1 (OAuth), §3 (OA API), §4 (ZNS/ZBS) and §5
+(Social); only the ones the suite calls are listed. Versions are per endpoint
+family; do not "upgrade" v2.0 paths blindly.
 """
 
 from __future__ import annotations
@@ -39,40 +40,26 @@ OAUTH_ACCESS_TOKEN = "/v4/access_token"  # Social Login (end user)
 # ------------------------------------------------------------- OA API (openapi)
 OA_INFO = "/v2.0/oa/getoa"
 OA_USER_DETAIL = "/v3.0/oa/user/detail"
-OA_USER_LIST = "/v3.0/oa/user/getlist"
-OA_QUOTA_MESSAGE = "/v3.0/oa/quota/message"
 OA_MESSAGE_CS = "/v3.0/oa/message/cs"
 OA_MESSAGE_TEMPLATE = "/v3.0/oa/message/template"  # ZBS template by UID (§4.2)
-OA_MESSAGE_V2 = "/v2.0/oa/message"  # legacy: anonymous users and reactions only (§3.4)
 OA_UPLOAD_IMAGE = "/v2.0/oa/upload/image"
 OA_UPLOAD_FILE = "/v2.0/oa/upload/file"
 OA_UPLOAD_GIF = "/v2.0/oa/upload/gif"
 OA_CONVERSATION = "/v2.0/oa/conversation"
-OA_RECENT_CHAT = "/v2.0/oa/listrecentchat"
-OA_TAGS = "/v2.0/oa/tag/gettagsofoa"
-OA_TAG_FOLLOWER = "/v2.0/oa/tag/tagfollower"
-OA_UNTAG_FOLLOWER = "/v2.0/oa/tag/rmfollowerfromtag"
-OA_REMOVE_TAG = "/v2.0/oa/tag/rmtag"
 
 # --------------------------------------------------------- ZNS / ZBS (business)
 ZBS_MESSAGE_TEMPLATE = "/message/template"
-ZBS_MESSAGE_TEMPLATE_HASHPHONE = "/message/template/hashphone"
 ZBS_MESSAGE_STATUS = "/message/status"
 ZBS_MESSAGE_QUOTA = "/message/quota"
-ZBS_TEMPLATE_TAG = "/message/template-tag"
-ZBS_QUALITY = "/quality"
 ZBS_TEMPLATE_ALL = "/template/all"
 ZBS_TEMPLATE_INFO = "/template/info/v2"
-ZBS_TEMPLATE_INFO_V1 = "/template/info"
 ZBS_TEMPLATE_SAMPLE_DATA = "/template/sample-data"
 ZBS_TEMPLATE_CREATE = "/template/create"
 ZBS_TEMPLATE_EDIT = "/template/edit"
 ZBS_UPLOAD_IMAGE = "/upload/image"
-ZBS_RATING_GET = "/rating/get"  # GET first (conflict C12)
 
 # ------------------------------------------------------------ Social (graph)
 GRAPH_ME = "/v2.0/me"
-GRAPH_ME_INFO = "/v2.0/me/info"  # Mini App phone number
 
 
 def join_url(base: str, path: str) -> str:

@@ -6,7 +6,7 @@ raised as one exception type, :class:`ZaloError`, carrying a *kind* that the Odo
 layer uses to decide what to do (refresh the token once, offer a ZBS template,
 retry later, show the reason to the user).
 
-Sources (see ``zalo-platform.md``):
+Sources (see ``docs/zalo-api.md``):
 
 * ``OA_ERRORS``     - §7.1, the official OA error table (``openapi.zalo.me``), plus
   the legacy codes listed under it (-215, -305).
@@ -378,8 +378,8 @@ class ZaloError(Exception):
             5xx): a send must be reconciled with Zalo's history before any resend.
             Defaults to True for HTTP 5xx.
 
-    The positional order ``ZaloError(code, message, kind, retryable)`` follows
-    DESIGN.md; ``ZaloError("text")`` is also accepted (message only).
+    Positional order: ``ZaloError(code, message, kind, retryable)``;
+    ``ZaloError("text")`` is also accepted (message only).
     """
 
     def __init__(

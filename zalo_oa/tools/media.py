@@ -3,7 +3,7 @@
 Media links (images, files, stickers, avatars, the Social Login picture) come from
 Zalo's payloads, and Odoo fetches them server side. Only Zalo's media hosts are
 fetched, over HTTPS on the default port: ``*.zdn.vn``, ``*.zadn.vn``, ``*.zalo.me``,
-``*.zaloapp.com`` (zalo-platform.md §3.8, §2: ``f6.photo.talk.zdn.vn``,
+``*.zaloapp.com`` (docs/zalo-api.md §3.8, §2: ``f6.photo.talk.zdn.vn``,
 ``s120-ava-talk.zadn.vn``, ``dl.zalo.me``). Every redirect hop is checked again.
 
 Two configured exceptions:

@@ -1,6 +1,6 @@
 """Payload builders and validators for OA messages and ZBS templates.
 
-Consultation messages (``POST /v3.0/oa/message/cs``, zalo-platform.md §3.1):
+Consultation messages (``POST /v3.0/oa/message/cs``, docs/zalo-api.md §3.1):
 text (≤ 2000 characters after NFC normalisation), quote reply, image (``url`` or
 ``attachment_id``), GIF (with width/height), sticker, file (upload token) and the
 ``request_user_info`` card.

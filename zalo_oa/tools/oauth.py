@@ -1,6 +1,6 @@
 """Zalo OAuth v4: PKCE, authorization URLs, token exchange/refresh, Social ``/me``.
 
-Sources: zalo-platform.md §1 (OA OAuth v4, H from the official PHP/Java SDKs) and
+Sources: docs/zalo-api.md §1 (OA OAuth v4, H from the official PHP/Java SDKs) and
 §5 (Social Login).
 
 * Permission URLs carry exactly ``app_id``, ``redirect_uri``, ``code_challenge`` and
@@ -18,20 +18,27 @@ Sources: zalo-platform.md §1 (OA OAuth v4, H from the official PHP/Java SDKs) a
   ``error``/``error_name``/``error_reason``/``error_description``; they are always
   ``auth`` errors (a failed exchange/refresh needs a new consent, §1.4).
 * Social ``/me`` answers flat: ``{"id", "name", "picture": {"data": {"url"}}}``.
+* ``state``: one signer and verifier for both flows (:func:`sign_state`,
+  :func:`verify_state`), a short-lived HS256 JWT; whether Zalo echoes it on the OA
+  callback is conflict C3, so the Odoo layer also keeps it in a cookie.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json as jsonlib
 import re
 import secrets
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
+
+import jwt
 
 from . import endpoints as ep
 from .client import ZaloClient
@@ -41,15 +48,18 @@ from .transport import DEFAULT_TIMEOUT, BaseClient, body_error_code, error_messa
 __all__ = [
     "VERIFIER_ALPHANUMERIC_ONLY",
     "OAuthClient",
+    "StateError",
     "TokenResponse",
     "code_challenge",
     "generate_code_verifier",
     "generate_pkce",
-    "generate_state",
     "graph_me",
     "oa_authorization_url",
     "parse_token_response",
+    "sign_state",
     "social_authorization_url",
+    "state_key",
+    "verify_state",
 ]
 
 #: Redraw verifiers until they contain only letters and digits (see module doc).
@@ -88,9 +98,52 @@ def generate_pkce() -> tuple[str, str]:
     return verifier, code_challenge(verifier)
 
 
-def generate_state(nbytes: int = 24) -> str:
-    """A random, URL-safe ``state`` value."""
-    return secrets.token_urlsafe(nbytes)
+class StateError(ValueError):
+    """An OAuth ``state`` that cannot be trusted; ``reason`` is ``expired`` or ``invalid``."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def state_key(secret: str, purpose: str) -> str:
+    """The key that signs one kind of state: hex HMAC-SHA256 of ``purpose`` under ``secret``."""
+    if not secret:
+        raise ValueError("A secret is required to sign OAuth states")
+    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def sign_state(claims: Mapping, key: str, audience: str, ttl: int, now: int | None = None) -> str:
+    """A signed OAuth ``state``: an HS256 JWT of ``claims`` for ``audience``, ``ttl`` s long.
+
+    Both flows use it (connecting an OA, logging in with Zalo): the state carries what
+    the callback needs (nonce, record, user, session binding...) and cannot be forged,
+    replayed after ``ttl`` or used for the other flow (``audience``).
+    """
+    issued = int(time.time()) if now is None else int(now)
+    payload = {**claims, "aud": audience, "iat": issued, "exp": issued + int(ttl)}
+    return jwt.encode(payload, key, algorithm="HS256")
+
+
+def verify_state(state, key: str, audience: str, require: Iterable[str] = ()) -> dict:
+    """The claims of a state made by :func:`sign_state`; raises :class:`StateError`.
+
+    ``require`` names claims that must be present besides ``exp``, ``iat`` and ``aud``.
+    """
+    if not state or not isinstance(state, str):
+        raise StateError("invalid")
+    try:
+        return jwt.decode(
+            state,
+            key,
+            algorithms=["HS256"],
+            audience=audience,
+            options={"require": ["exp", "iat", "aud", *require]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise StateError("expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise StateError("invalid") from exc
 
 
 def _authorization_url(

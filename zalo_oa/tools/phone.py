@@ -3,7 +3,7 @@
 Zalo (ZNS/ZBS phone channel, ``user_submit_info``) uses international digits
 without ``+``: ``84912345678`` for Vietnam. Official ZNS docs accept ``84…``,
 ``0…`` and bare national numbers, SPEC-A only ``84…``/``+84…`` (conflict C10):
-we always normalise to ``84…`` (zalo-platform.md §4.1).
+we always normalise to ``84…`` (docs/zalo-api.md §4.1).
 
 Accepted inputs (default region VN): ``0912 345 678``, ``+84 912345678``,
 ``84912345678``, ``912345678``, ``0084912345678``, ``+84 (0) 912 345 678``, and

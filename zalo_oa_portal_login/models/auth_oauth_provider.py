@@ -23,7 +23,7 @@ class AuthOAuthProvider(models.Model):
     def _zalo_provider(self, app_id):
         """The (disabled) provider that holds the bindings of one Zalo app; created once.
 
-        Zalo's Social Login ids are app-scoped (zalo-platform.md §5.3), so users are
+        Zalo's Social Login ids are app-scoped (docs/zalo-api.md §5.3), so users are
         bound with ``oauth_provider_id`` = this provider and ``oauth_uid`` = ``/me.id``.
         """
         app_id = str(app_id or "").strip()

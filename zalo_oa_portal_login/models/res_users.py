@@ -194,7 +194,7 @@ class ResUsers(models.Model):
         if lang and lang in dict(self.env["res.lang"].get_installed()):
             values["lang"] = lang
         user = self._zalo_login_signup(oa, values)
-        picture = oa._zalo_login_picture(profile.get("picture"))
+        picture = oa._zalo_download_avatar(profile.get("picture"))
         if picture:
             try:
                 with self.env.cr.savepoint():

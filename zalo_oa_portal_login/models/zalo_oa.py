@@ -1,9 +1,4 @@
-import hmac
 import logging
-import time
-from hashlib import sha256
-
-import jwt
 
 from odoo import _, api, models
 from odoo.addons.zalo_oa.tools import oauth as zalo_oauth
@@ -79,32 +74,30 @@ class ZaloOA(models.Model):
     @api.model
     def _zalo_login_state_key(self):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        return hmac.new(secret.encode(), b"zalo_oa_portal_login.state", sha256).hexdigest()
+        return zalo_oauth.state_key(secret, "zalo_oa_portal_login.state")
 
     def _zalo_login_start(self, redirect_uri, nonce, redirect=None, link_uid=None):
         """Return ``(authorization URL, code_verifier)`` for a new login or link.
 
-        The ``state`` is a short-lived HS256 JWT (key derived from database.secret)
-        that carries the nonce, the local redirect and, for a link, the user id.
+        The ``state`` is signed like the OA connection's (``tools/oauth.py``
+        ``sign_state``, key derived from database.secret, its own audience) and carries
+        the nonce, the local redirect and, for a link, the user id.
         The caller keeps the verifier server side, under the nonce.
         """
         self.ensure_one()
         oa = self.sudo()
         verifier, challenge = zalo_oauth.generate_pkce()
-        now = int(time.time())
-        state = jwt.encode(
+        state = zalo_oauth.sign_state(
             {
-                "aud": LOGIN_STATE_AUDIENCE,
                 "db": self.env.cr.dbname,
                 "oa": oa.id,
                 "nonce": nonce,
                 "r": local_path(redirect) or "",
                 "link": int(link_uid or 0),
-                "iat": now,
-                "exp": now + LOGIN_STATE_TTL,
             },
             self._zalo_login_state_key(),
-            algorithm="HS256",
+            LOGIN_STATE_AUDIENCE,
+            LOGIN_STATE_TTL,
         )
         url = zalo_oauth.social_authorization_url(
             self._zalo_urls()["oauth"], oa.app_id, redirect_uri, challenge, state
@@ -114,20 +107,12 @@ class ZaloOA(models.Model):
     @api.model
     def _zalo_login_decode_state(self, state):
         """Verify a ``state`` coming back from Zalo; raise :class:`ZaloLoginRefused`."""
-        if not state or not isinstance(state, str):
-            raise ZaloLoginRefused("state")
         try:
-            payload = jwt.decode(
-                state,
-                self._zalo_login_state_key(),
-                algorithms=["HS256"],
-                audience=LOGIN_STATE_AUDIENCE,
-                options={"require": ["exp", "iat", "aud", "nonce", "oa"]},
+            payload = zalo_oauth.verify_state(
+                state, self._zalo_login_state_key(), LOGIN_STATE_AUDIENCE, require=("nonce", "oa")
             )
-        except jwt.ExpiredSignatureError as exc:
-            raise ZaloLoginRefused("expired") from exc
-        except jwt.InvalidTokenError as exc:
-            raise ZaloLoginRefused("state") from exc
+        except zalo_oauth.StateError as exc:
+            raise ZaloLoginRefused("expired" if exc.reason == "expired" else "state") from exc
         if payload.get("db") != self.env.cr.dbname:
             raise ZaloLoginRefused("state")
         if payload.get("r") and not local_path(payload["r"]):
@@ -152,7 +137,6 @@ class ZaloOA(models.Model):
                 oa.app_secret,
                 timeout=self._zalo_timeout(),
                 on_call=log.add,
-                allow_network=self._zalo_allow_network(),
             )
         except ZaloError as err:
             _logger.info(
@@ -163,24 +147,9 @@ class ZaloOA(models.Model):
             ) from None
         finally:
             log.flush()
-        # Nothing of ``token`` is kept: login only needs the app-scoped id (§5.2).
+        # Nothing of ``token`` is kept: login only needs the app-scoped id (docs/zalo-api.md §5.2).
         return {
             "id": profile["id"],
             "name": (profile.get("name") or "").strip(),
             "picture": profile.get("picture"),
         }
-
-    def _zalo_login_picture(self, url, max_bytes=2 * 1024 * 1024):
-        """Download the Zalo avatar (best effort); ``None`` when it cannot be had."""
-        self.ensure_one()
-        if not url:
-            return None
-        try:
-            client = self._zalo_client(None)
-            content, mimetype = client.download_media(url, max_bytes=max_bytes)
-        except ZaloError as err:
-            _logger.info("Zalo login: avatar not downloaded (%s)", err.kind)
-            return None
-        if not content or (mimetype and not mimetype.startswith("image/")):
-            return None
-        return content

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-#: Zalo's official widget script (zalo-platform.md §6.1).
+#: Zalo's official widget script (docs/zalo-api.md §6.1).
 ZALO_SDK_URL = "https://sp.zalo.me/plugins/sdk.js"
 #: Deep link that opens a chat with the OA in the Zalo app (§6.1, ad-blocker fallback).
 ZALO_CHAT_LINK = "https://zalo.me/"

@@ -5,9 +5,9 @@ structural mistakes as well as for content rules. :func:`lint` finds both before
 the template is submitted:
 
 * ``error``: Zalo's create API would refuse the body (component limits of
-  zalo-platform.md §4.3, undeclared params, names, lengths); submitting is blocked.
-* ``warning``: content rules of Zalo's review guidelines (reference-products.md
-  A.2 and the public ZNS review rules): no "anh/chị", no links or standalone phone
+  docs/zalo-api.md §4.3, undeclared params, names, lengths); submitting is blocked.
+* ``warning``: content rules of Zalo's review guidelines (docs/zalo-api.md §4.5
+  and the public ZNS review rules): no "anh/chị", no links or standalone phone
   numbers in the text (use a button), no icons or special characters, no "SMS",
   a logo or an image in the header, every declared param used. Submitting is
   allowed, the reviewer decides.
@@ -35,7 +35,7 @@ PHONE_RE = re.compile(r"(?<![\w<])\+?\d[\d .\-]{7,}\d(?![\w>])")
 ANH_CHI_RE = re.compile(r"\banh\s*(/|\s)\s*chị\b", re.IGNORECASE)
 SMS_RE = re.compile(r"\bSMS\b", re.IGNORECASE)
 
-#: Limits (zalo-platform.md §4.3; paragraph count from Zalo's ZNS content rules).
+#: Limits (docs/zalo-api.md §4.3; paragraph count from Zalo's ZNS content rules).
 NAME_LENGTH = (10, 60)
 TITLE_LENGTH = (9, 65)
 TITLE_MAX_PARAMS = 4
