@@ -163,7 +163,7 @@ class ZaloZbsTemplate(models.Model):
         return Markup("<ul class='mb-0'>%s</ul>") % items
 
     def _zbs_layout(self, media=None):
-        """The ``layout`` of /template/create (zalo-platform.md §4.3), with uploaded media ids."""
+        """The ``layout`` of /template/create (docs/zalo-api.md §4.3), with uploaded media ids."""
         self.ensure_one()
         media = media or {}
         header = []
