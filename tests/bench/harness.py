@@ -26,6 +26,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg2
 
@@ -36,7 +37,20 @@ CACHE = ROOT / ".cache" / "bench"
 PY = sys.executable
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import dev  # noqa: E402  (scripts/dev.py: Odoo lookup, ports, simulator start)
+# scripts/devtools: the Odoo lookup, databases, ports, the simulator's parameters
+from devtools import database as _database  # noqa: E402
+from devtools import odoo_env as _odoo_env  # noqa: E402
+from devtools import processes as _processes  # noqa: E402
+
+dev = SimpleNamespace(
+    find_odoo=_odoo_env.find_odoo,
+    ODOO_FIX=_odoo_env.ODOO_FIX,
+    drop_db=_database.drop_db,
+    pg_connect=_database.pg_connect,
+    free_port=_processes.free_port,
+    wait_http=_processes.wait_http,
+    simulator_params=_processes.simulator_params,
+)
 
 sys.path.insert(0, str(ROOT))
 from zalo_simulator.state import (  # noqa: E402

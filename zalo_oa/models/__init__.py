@@ -7,7 +7,10 @@ from . import zalo_api_pace
 from . import zalo_conversation_document
 from . import zalo_conversation_mixin
 from . import zalo_event
+from . import zalo_event_process
+from . import zalo_event_queue
 from . import zalo_message
+from . import zalo_message_send
 from . import zalo_oa
 from . import zalo_oa_api
 from . import zalo_oa_oauth
