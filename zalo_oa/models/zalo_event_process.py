@@ -208,19 +208,28 @@ class ZaloEvent(models.Model):
             record_company_id=self.company_id.id,
         )
         self.message_id = message
-        self.env["zalo.message"].sudo().create(
-            {
-                "oa_id": self.oa_id.id,
-                "company_id": self.company_id.id,  # not read from the OA again
-                "channel_id": channel.id,
-                "mail_message_id": message.id,
-                "partner_link_id": link.id,
-                "direction": "inbound",
-                "zalo_msg_id": event.msg_id,
-                "state": "delivered",
-            }
-        )
+        self._record_message("inbound", channel, message, link, event.msg_id, "delivered")
         self._touch_window(link, channel, self.zalo_timestamp)
+
+    def _record_message(self, direction, channel, message, link, msg_id, state, **values):
+        """The zalo.message row of a message posted from this event."""
+        return (
+            self.env["zalo.message"]
+            .sudo()
+            .create(
+                {
+                    "oa_id": self.oa_id.id,
+                    "company_id": self.company_id.id,  # not read from the OA again
+                    "channel_id": channel.id,
+                    "mail_message_id": message.id,
+                    "partner_link_id": link.id,
+                    "direction": direction,
+                    "zalo_msg_id": msg_id,
+                    "state": state,
+                    **values,
+                }
+            )
+        )
 
     def _recorded_message(self, direction, msg_id):
         """The zalo.message already recorded for a Zalo message id, if any."""
@@ -363,18 +372,14 @@ class ZaloEvent(models.Model):
             )
         )
         self.message_id = message
-        self.env["zalo.message"].sudo().create(
-            {
-                "oa_id": self.oa_id.id,
-                "company_id": self.company_id.id,  # not read from the OA again
-                "channel_id": channel.id,
-                "mail_message_id": message.id,
-                "partner_link_id": link.id,
-                "direction": "outbound",
-                "zalo_msg_id": event.msg_id,
-                "state": "sent",
-                "sent_at": self.zalo_timestamp or fields.Datetime.now(),
-            }
+        self._record_message(
+            "outbound",
+            channel,
+            message,
+            link,
+            event.msg_id,
+            "sent",
+            sent_at=self.zalo_timestamp or fields.Datetime.now(),
         )
 
     def _handle_anonymous(self, event):
