@@ -212,6 +212,10 @@ class OdooServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout=120):
+        if not getattr(self, "_log_reset", False):
+            # Odoo appends to --logfile: each server of a run starts its own log
+            Path(self.log_path).unlink(missing_ok=True)
+            self._log_reset = True
         cmd = [
             *server_cmd(self.odoo),
             f"--addons-path={addons_path(self.odoo)}",
@@ -608,3 +612,12 @@ def rss_mb(pids):
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
     return total / 1024
+
+
+def log_errors(path):
+    """ERROR/CRITICAL lines of an Odoo log (0 when the file is missing)."""
+    try:
+        text = Path(path).read_text(errors="replace")
+    except FileNotFoundError:
+        return 0
+    return sum(1 for line in text.splitlines() if " ERROR " in line or " CRITICAL " in line)

@@ -493,6 +493,13 @@ class Bench:
         )[0]
         return dict(zip(("events", "inbound_rows", "not_processed", "posted"), rows, strict=True))
 
+    def log_errors(self):
+        """ERROR/CRITICAL lines in the Odoo logs of this run (bench server, ZBS batch)."""
+        logs = [h.CACHE / "bench-odoo.log"]
+        if self.args.zbs:
+            logs.append(h.CACHE / "zbs-odoo.log")
+        return sum(h.log_errors(path) for path in logs)
+
     def event_errors(self):
         return h.query(
             self.db,
@@ -562,7 +569,7 @@ def render(bench, outbound, links, elapsed, zbs=None):
     L.append("")
     L.append("| target | measured | met |")
     L.append("|---|---|:-:|")
-    for line in targets(bench):
+    for line in targets(bench, zbs, bench.log_errors()):
         L.append(line)
     L.append("")
     L.append("### Outbound, inbound cost vs partner links, ZBS batch")
@@ -601,7 +608,8 @@ def render(bench, outbound, links, elapsed, zbs=None):
     return "\n".join(L)
 
 
-def targets(bench):
+def targets(bench, zbs=None, log_errors=None):
+    """The targets of issue #15, each with what this run measured."""
     R = bench.results
     out = []
 
@@ -609,43 +617,71 @@ def targets(bench):
         mark = "n/a" if ok is None else ("yes" if ok else "**no**")
         out.append(f"| {name} | {value} | {mark} |")
 
-    o10, p10 = R.get(("ours", 10)), R.get(("peer", 10))
+    o10, p10, f10 = R.get(("ours", 10)), R.get(("peer", 10)), R.get(("floor", 10))
     o1, f1 = R.get(("ours", 1)), R.get(("floor", 1))
+    o50, p50 = R.get(("ours", 50)), R.get(("peer", 50))
     if o10:
-        row("ack p99 < 100 ms @10", f"{o10['ack'][2]:.0f} ms", o10["ack"][2] < 100)
+        row("ack p99 < 150 ms @10", f"{o10['ack'][2]:.0f} ms", o10["ack"][2] < 150)
     if o10 and p10:
         r = ratio(o10["ack_tput"], p10["ack_tput"])
         row(
-            "ack msg/s ≥ 3× peer @10",
+            "ack msg/s ≥ 2× peer @10",
             f"{o10['ack_tput']:.1f} vs {p10['ack_tput']:.1f} (×{r:.2f})",
-            r >= 3,
+            r >= 2,
         )
         r = ratio(o10["e2e_tput"], p10["e2e_tput"])
         row(
-            "e2e msg/s ≥ 1.1× peer @10",
+            "e2e msg/s ≥ 1.3× peer @10",
             f"{o10['e2e_tput']:.1f} vs {p10['e2e_tput']:.1f} (×{r:.2f})",
-            r >= 1.1,
+            r >= 1.3,
         )
+    if o10 and f10:
+        r = ratio(o10["e2e_tput"], f10["e2e_tput"])
+        row(
+            "e2e msg/s ≥ 0.9× floor @10",
+            f"{o10['e2e_tput']:.1f} vs {f10['e2e_tput']:.1f} (×{r:.2f})",
+            r >= 0.9,
+        )
+    if o10 and p10:
         row(
             "e2e p95 ≤ peer's @10",
             f"{o10['e2e'][1]:.0f} vs {p10['e2e'][1]:.0f} ms",
             o10["e2e"][1] <= p10["e2e"][1],
         )
-    q10 = R.get(("queued", 10))
-    if q10 and p10:
-        r = ratio(q10["ack_tput"], p10["ack_tput"])
-        row(
-            "what-if (cron processing): ack p99 @10; ack msg/s ÷ peer; e2e msg/s ÷ peer",
-            f"{q10['ack'][2]:.0f} ms; ×{r:.2f}; ×{ratio(q10['e2e_tput'], p10['e2e_tput']):.2f}",
-            None,
-        )
     if o1 and f1:
         r = ratio(o1["e2e"][0], f1["e2e"][0])
         row(
-            "e2e p50 @1 ≤ 1.25× floor",
+            "e2e p50 @1 ≤ 1.5× floor",
             f"{o1['e2e'][0]:.1f} vs {f1['e2e'][0]:.1f} ms (×{r:.2f})",
-            r <= 1.25,
+            r <= 1.5,
         )
+    if o50:
+        errors = {s: (R.get((s, 50)) or {}).get("errors", 0) for s in ("ours", "floor", "peer")}
+        row(
+            "no request errors @50",
+            f"{errors['ours']} (floor {errors['floor']}, peer {errors['peer']})",
+            errors["ours"] == 0,
+        )
+    if o50 and p50:
+        r = ratio(o50["e2e_tput"], p50["e2e_tput"])
+        row(
+            "e2e msg/s ≥ 1.3× peer @50",
+            f"{o50['e2e_tput']:.1f} vs {p50['e2e_tput']:.1f} (×{r:.2f})",
+            r >= 1.3,
+        )
+    if zbs:
+        share = zbs["drain_rate"] / zbs["limit_rate"] if zbs.get("limit_rate") else 0
+        row(
+            "ZBS 10,000 by user id: ≥ 90 % of the rate limit with 2 cron workers, 0 lost, "
+            "0 duplicated",
+            f"{zbs['drain_rate']:.1f} of {zbs['limit_rate']:.0f}/s ({share:.0%}), "
+            f"{zbs['sent']:,} sent, {zbs['pending'] + zbs['failed']} not sent, "
+            f"{zbs.get('duplicated', 0)} duplicated, queuing process +"
+            f"{zbs.get('rss_growth_mb', 0):.0f} MB",
+            share >= 0.9 and zbs["pending"] + zbs["failed"] == 0 and not zbs.get("duplicated", 0),
+        )
+    if log_errors is not None:
+        row("no ERROR line in the Odoo log of the run", str(log_errors), log_errors == 0)
     return out
 
 

@@ -20,6 +20,7 @@ through the rate-limited OA API), one enabled template with two params from the 
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import time
@@ -161,6 +162,13 @@ def run(count=10_000, rate=3000, timeout=900, keep_db=False):
         rate_limited = sum(
             1 for r in limited if (r.get("response", {}).get("json") or {}).get("error") == -32
         )
+        # every accepted send, by recipient: one each, or a send was doubled
+        accepted = collections.Counter()
+        for r in limited:
+            if (r.get("response", {}).get("json") or {}).get("error") == 0:
+                body = (r.get("body") or {}).get("json") or {}
+                accepted[body.get("user_id") or (body.get("recipient") or {}).get("user_id")] += 1
+        duplicated = sum(n - 1 for n in accepted.values() if n > 1)
         first = next((t for t, s in samples if s > 0), None)
         out.update(
             {
@@ -171,6 +179,8 @@ def run(count=10_000, rate=3000, timeout=900, keep_db=False):
                 "drain_rate": sent / (drain - (first or 0)) if sent else 0.0,
                 "limit_rate": rate / 60,
                 "rate_limited_answers": rate_limited,
+                "duplicated": duplicated,
+                "errors_in_log": h.log_errors(h.CACHE / "zbs-odoo.log"),
                 "odoo_rss_mb": h.rss_mb(server.pids()),
                 "first_sent_after_s": first,
             }
@@ -193,8 +203,8 @@ def row(res):
         f"(+{res.get('rss_growth_mb', 0):.0f} MB peak RSS in the queuing process), drained "
         f"{res['sent']:,} sent / {res['failed']:,} failed / {res['pending']:,} pending in "
         f"{res['drain_s']:.0f} s = {res['drain_rate']:.1f} sends/s "
-        f"({res['rate_limited_answers']} rate-limited answers), Odoo RSS {res['odoo_rss_mb']:.0f}"
-        " MB |"
+        f"({res['rate_limited_answers']} rate-limited answers, {res.get('duplicated', 0)} "
+        f"duplicated), Odoo RSS {res['odoo_rss_mb']:.0f} MB |"
     )
 
 
