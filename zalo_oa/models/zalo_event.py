@@ -23,8 +23,10 @@ STUCK_AFTER = timedelta(minutes=5)
 CONCURRENCY_ERRORS = tuple(psycopg2.errors.lookup(code) for code in PG_CONCURRENCY_ERRORS_TO_RETRY)
 #: When another worker holds the same customer, try again this soon.
 BUSY_DELAY = timedelta(seconds=2)
-#: A processing run that finds nothing due waits for events due within this delay,
-WAIT_WITHIN = timedelta(seconds=4)
+#: A processing run that finds nothing due waits for events due within this delay (a
+#: retry; Odoo's cron workers notice a trigger in the future only when they wake up on
+#: their own, every 60-70 s),
+WAIT_WITHIN = timedelta(seconds=75)
 #: and hands over to a new run after this long (the on-call run: ON_CALL_BUDGET). A cron
 #: worker of Odoo's prefork server runs the jobs that are ready one after the other and
 #: tells its watchdog that it is alive only between two such rounds; the watchdog kills
@@ -281,7 +283,8 @@ class ZaloEvent(models.Model):
         """Wake one of the processing crons (``shard`` picks which: spread the work)."""
         xmlid = PROCESSING_CRONS[int(shard or 0) % len(PROCESSING_CRONS)]
         cron = self.env.ref(xmlid, raise_if_not_found=False) or self.env.ref(PROCESSING_CRONS[0])
-        trigger_cron(cron, at)
+        # work due soon also starts a run now, which waits for it
+        trigger_cron(cron, at, wake_now_within=WAIT_WITHIN)
 
     @api.model
     def _wake_processing(self, result):

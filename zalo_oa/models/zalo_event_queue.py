@@ -70,6 +70,8 @@ class ZaloEvent(models.Model):
                     if processed or (listener and busy):
                         # still work, or traffic: a new run takes over at once
                         self._trigger_processing(shard=0 if listener else 1)
+                    elif self._next_due_within(WAIT_WITHIN) is not None:
+                        self._trigger_processing(shard=0)  # it waits for the retry
                     return
                 if processed:
                     continue
@@ -83,7 +85,12 @@ class ZaloEvent(models.Model):
                     continue
                 if soon is None:
                     return
-                time.sleep(min(max(soon, 0.05), WAIT_WITHIN.total_seconds()))
+                if soon > left:
+                    # the on-call job waits on for it (a new run: the worker's watchdog
+                    # hears from it in between)
+                    self._trigger_processing(shard=0)
+                    return
+                time.sleep(max(soon, 0.05))
         finally:
             if listener:
                 listener.close()

@@ -20,9 +20,11 @@ RECONCILE_FIRST = timedelta(seconds=3)
 RECONCILE_STEP = timedelta(seconds=5)
 RECONCILE_GRACE_NO_ANSWER = timedelta(seconds=60)
 RECONCILE_GRACE_ANSWERED = timedelta(seconds=10)
-#: A queue run that finds work due within this delay waits for it rather than leaving
-#: it to the next wake-up of a cron worker (up to a minute away in Odoo).
-WAIT_WITHIN = timedelta(seconds=20)
+#: A queue run that finds work due within this delay waits for it (handing over to a new
+#: run at the end of its budget) rather than leaving it to the next wake-up of a cron
+#: worker: Odoo's cron workers notice a trigger in the future only when they wake up on
+#: their own, every 60-70 s.
+WAIT_WITHIN = timedelta(seconds=75)
 #: A queue run hands over to a new one after this long (see zalo_event.RUN_BUDGET).
 RUN_BUDGET = timedelta(seconds=25)
 #: The send queue's cron jobs: each can run in its own cron worker, on any server. They

@@ -451,8 +451,8 @@ class ZaloMessage(models.Model):
         server or many: each conversation is sent by one worker at a time (a
         transaction-level advisory lock, tried, never waited for) in its own READ
         COMMITTED transaction; the rows of no conversation are split by id between the
-        jobs. A run ends when nothing is due within ``WAIT_WITHIN`` or after
-        ``RUN_BUDGET``: a later retry wakes the cron by its own trigger.
+        jobs. A run waits for work due within ``WAIT_WITHIN`` and hands over to a new run
+        after ``RUN_BUDGET``; a later retry wakes the cron by its own trigger.
         """
         auto_commit = not _testing(self.env)
         if auto_commit:
@@ -483,7 +483,10 @@ class ZaloMessage(models.Model):
             if wait is None or wait > WAIT_WITHIN.total_seconds():
                 return
             if time.monotonic() + wait > deadline:
+                # a new run waits on (the worker's watchdog hears from it in between)
+                self._trigger_queue()
                 return
+            self.env.cr.commit()  # pylint: disable=invalid-commit
             time.sleep(max(wait, 0.2))
 
     def _send_due(self, limit, auto_commit, shard=0):

@@ -115,10 +115,13 @@ class TestOnCallRunner(ZaloTransactionCase):
         when = odoo.fields.Datetime.now().replace(microsecond=0) + timedelta(seconds=10)
         result.process_at = when
         self.env["zalo.event"]._wake_processing(result)
-        trigger = self.env["ir.cron.trigger"].search(
+        triggers = self.env["ir.cron.trigger"].search(
             [("cron_id", "=", self.env.ref(PROCESSING_CRONS[0]).id)]
         )
-        self.assertEqual(trigger.call_at, when)
+        self.assertIn(when, triggers.mapped("call_at"))
+        # due within seconds: a run starts now as well and waits for it (a cron worker
+        # would notice the future trigger only when it wakes up on its own)
+        self.assertEqual(len(triggers), 2)
 
     def test_on_call_cron_data(self):
         self.assertIn("on_call=True", self.env.ref(PROCESSING_CRONS[0]).code)
