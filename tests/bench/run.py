@@ -66,7 +66,9 @@ class Bench:
         self.timings["install"] = h.create_db(
             self.odoo, self.db, modules, h.CACHE / "bench-install.log"
         )
-        self.server = h.OdooServer(self.odoo, self.db, h.CACHE / "bench-odoo.log")
+        self.server = h.OdooServer(
+            self.odoo, self.db, h.CACHE / "bench-odoo.log", cron_workers=self.args.cron_workers
+        )
         self.sim = h.SimulatorProcess(h.CACHE / "bench-simulator.log", odoo_port=self.server.port)
         self.sim.start()
         n = max(self.args.levels)
@@ -86,7 +88,10 @@ class Bench:
             peer_customers=self.peer_customers if self.has_peer else (),
         )
         self.timings["setup"] = time.time() - t0
-        h.say(f"== Odoo --workers=2 on {self.server.url}, simulator on {self.sim.url}")
+        h.say(
+            f"== Odoo --workers=2 --max-cron-threads={self.args.cron_workers} on "
+            f"{self.server.url}, simulator on {self.sim.url}"
+        )
         self.server.start()
         self.watcher = h.CommitWatcher(self.db)
 
@@ -523,7 +528,8 @@ def render(bench, outbound, links, elapsed, zbs=None):
     L = []
     L.append(
         f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, Odoo 17 "
-        "--workers=2 (+2 cron workers), PostgreSQL local, client and simulator on the same "
+        f"--workers=2 --max-cron-threads={bench.args.cron_workers} (the ZBS batch: 2), "
+        "PostgreSQL local, client and simulator on the same "
         f"machine; total {elapsed / 60:.1f} min. Code: {getattr(bench, 'version', '?')}."
     )
     L.append("")
@@ -690,6 +696,13 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer messages (smoke test)")
     parser.add_argument("--levels", default="1,10,50", help="concurrent customers (1,10,50)")
     parser.add_argument("--skip-peer", action="store_true", help="do not measure the OCA peer")
+    parser.add_argument(
+        "--cron-workers",
+        type=int,
+        default=4,
+        help="--max-cron-threads of the inbound/outbound server (default 4; the ZBS batch "
+        "always runs with 2)",
+    )
     parser.add_argument("--no-outbound", action="store_true")
     parser.add_argument("--no-links", action="store_true", help="skip 100 vs 100,000 links")
     parser.add_argument("--profile", action="store_true", help="py-spy the HTTP workers")

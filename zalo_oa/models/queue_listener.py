@@ -7,13 +7,13 @@ webhook. OCA's ``queue_job`` avoids that with a job runner that listens for new 
 suite does the same inside Odoo's own cron workers, with PostgreSQL as the only
 coordinator (any number of servers):
 
-* one processing cron job is *on call*: while it has nothing to do it waits on
-  ``LISTEN`` (its own connection) for at most the rest of its run, holding a session
-  advisory lock that says "I am idle and listening";
+* one processing cron job is *on call*: while it runs it holds a session advisory lock
+  that says "running", and while it has nothing to do it waits on ``LISTEN`` (its own
+  connection) for at most the rest of its run, holding another that says "idle";
 * the webhook stores the event and, in the same transaction, ``NOTIFY``s the channel
-  (delivered at commit). It wakes another cron job through ``ir.cron._trigger()`` only
-  when no runner is idle or when other events are already waiting (a backlog: more
-  workers help);
+  (delivered at commit). It starts the on-call job through ``ir.cron._trigger()`` when
+  it does not run, and another job when other events are already waiting (a backlog:
+  more workers help);
 * a runner killed mid-way loses nothing: its lock and connection go with it, events are
   rows in ``zalo_event``, the other crons and the regular schedule pick them up.
 """
@@ -34,16 +34,24 @@ def notify(cr, channel):
     cr.execute("SELECT pg_notify(%s, %s)", [channel, cr.dbname])
 
 
+def runners(cr, key):
+    """(running, idle): how many on-call runners of ``key`` run, and how many of them
+    are idle (waiting on ``LISTEN``) right now."""
+    cr.execute(
+        """SELECT count(*) FILTER (WHERE objid = %s), count(*) FILTER (WHERE objid = %s)
+             FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = %s
+              AND objid IN (%s, %s)
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
+        [-key, key, ON_CALL_CLASS, -key, key],
+    )
+    running, idle = cr.fetchone()
+    return running, idle
+
+
 def idle_runners(cr, key):
     """How many on-call runners of ``key`` are idle (waiting on ``LISTEN``) right now."""
-    cr.execute(
-        """SELECT count(*) FROM pg_locks
-            WHERE locktype = 'advisory' AND granted AND objsubid = 2
-              AND classid = %s AND objid = %s
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
-        [ON_CALL_CLASS, key],
-    )
-    return cr.fetchone()[0]
+    return runners(cr, key)[1]
 
 
 class Listener:
@@ -55,6 +63,8 @@ class Listener:
         self.key = key
         self._cr = odoo.sql_db.db_connect(dbname).cursor()
         self._cr.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        # "running" (held until close): the webhook need not start this job
+        self._cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [ON_CALL_CLASS, -key])
         self._cr.commit()  # pylint: disable=invalid-commit
 
     def _drain(self):
@@ -95,6 +105,7 @@ class Listener:
     def close(self):
         try:
             self._cr.execute(sql.SQL("UNLISTEN {}").format(sql.Identifier(self.channel)))
+            self._cr.execute("SELECT pg_advisory_unlock_all()")
             self._cr.commit()  # pylint: disable=invalid-commit
         finally:
             self._cr.close()

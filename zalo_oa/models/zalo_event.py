@@ -298,18 +298,23 @@ class ZaloEvent(models.Model):
             return
         cr = self.env.cr
         queue_listener.notify(cr, EVENT_CHANNEL)
-        if queue_listener.idle_runners(cr, ON_CALL_KEY):
-            cr.execute(
-                """SELECT count(*) FROM (
-                       SELECT 1 FROM zalo_event WHERE state IN ('received', 'queued')
-                          AND (next_attempt_at IS NULL
-                               OR next_attempt_at <= now() at time zone 'UTC')
-                        LIMIT 2) waiting"""
-            )
-            if cr.fetchone()[0] <= 1:
-                return
-        # a cron job other than the on-call one: it may be busy
-        self._trigger_processing(shard=1 + result.event_id % (len(PROCESSING_CRONS) - 1))
+        running, idle = queue_listener.runners(cr, ON_CALL_KEY)
+        if not running:
+            # the on-call job starts (and stays on call while events keep coming)
+            self._trigger_processing(shard=0)
+            return
+        if idle:
+            return  # it takes this event the moment it is committed
+        cr.execute(
+            """SELECT count(*) FROM (
+                   SELECT 1 FROM zalo_event WHERE state IN ('received', 'queued')
+                      AND (next_attempt_at IS NULL
+                           OR next_attempt_at <= now() at time zone 'UTC')
+                    LIMIT 2) waiting"""
+        )
+        if cr.fetchone()[0] > 1:
+            # the on-call job is busy and events wait: another job helps
+            self._trigger_processing(shard=1 + result.event_id % (len(PROCESSING_CRONS) - 1))
 
     # =============================================================== actions
 

@@ -82,32 +82,42 @@ class TestOnCallRunner(ZaloTransactionCase):
             )
         self.assertEqual(queue_listener.idle_runners(self.env.cr, ON_CALL_KEY), 0)
 
-    def test_no_idle_runner_wakes_a_cron_job(self):
+    def _hold(self, cr, *keys):
+        for key in keys:
+            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [queue_listener.ON_CALL_CLASS, key])
+            self.assertTrue(cr.fetchone()[0])
+
+    def test_no_runner_starts_the_on_call_job(self):
         self.env["ir.cron.trigger"].search([]).unlink()
         result = self._store()
         self.env["zalo.event"]._wake_processing(result)
-        self.assertEqual(self._triggered(PROCESSING_CRONS[1:]), 1)
-        self.assertEqual(self._triggered(PROCESSING_CRONS[:1]), 0)
+        self.assertEqual(self._triggered(PROCESSING_CRONS[:1]), 1)
+        self.assertEqual(self._triggered(PROCESSING_CRONS[1:]), 0)
 
-    def test_idle_runner_is_only_notified_unless_a_backlog_waits(self):
+    def test_idle_runner_is_only_notified(self):
         self.env["ir.cron.trigger"].search([]).unlink()
         with _other_cursor(self.env) as cr:
-            cr.execute(
-                "SELECT pg_try_advisory_lock(%s, %s)", [queue_listener.ON_CALL_CLASS, ON_CALL_KEY]
-            )
-            first = self._store("một")
-            self.env["zalo.event"]._wake_processing(first)
+            self._hold(cr, -ON_CALL_KEY, ON_CALL_KEY)  # running, and idle
+            self.assertEqual(queue_listener.runners(self.env.cr, ON_CALL_KEY), (1, 1))
+            for text in ("một", "hai"):
+                self.env["zalo.event"]._wake_processing(self._store(text))
             self.assertEqual(
-                self._triggered(PROCESSING_CRONS), 0, "the idle runner takes it: no cron start"
+                self._triggered(PROCESSING_CRONS), 0, "the idle runner takes them: no cron start"
             )
-            second = self._store("hai")
-            self.env["zalo.event"]._wake_processing(second)
+            cr.execute("SELECT pg_advisory_unlock_all()")
+
+    def test_busy_runner_gets_help_when_events_wait(self):
+        self.env["ir.cron.trigger"].search([]).unlink()
+        with _other_cursor(self.env) as cr:
+            self._hold(cr, -ON_CALL_KEY)  # running, busy with another customer
+            self.env["zalo.event"]._wake_processing(self._store("một"))
+            self.assertEqual(self._triggered(PROCESSING_CRONS), 0, "one event: it comes next")
+            self.env["zalo.event"]._wake_processing(self._store("hai"))
             self.assertEqual(
                 self._triggered(PROCESSING_CRONS[1:]), 1, "two waiting: another job helps"
             )
-            cr.execute(
-                "SELECT pg_advisory_unlock(%s, %s)", [queue_listener.ON_CALL_CLASS, ON_CALL_KEY]
-            )
+            self.assertEqual(self._triggered(PROCESSING_CRONS[:1]), 0)
+            cr.execute("SELECT pg_advisory_unlock_all()")
 
     def test_delayed_event_is_triggered_at_its_time(self):
         self.env["ir.cron.trigger"].search([]).unlink()
