@@ -9,3 +9,5 @@ from . import zalo_event
 from . import zalo_message
 from . import zalo_oa
 from . import zalo_partner_link
+from . import discuss_channel_inbox
+from . import zalo_oa_inbox

@@ -11,3 +11,4 @@ from . import test_i18n
 from . import test_outbound_retry
 from . import test_security_review
 from . import test_inbox
+from . import test_inbox_team
