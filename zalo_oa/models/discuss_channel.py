@@ -132,13 +132,13 @@ class DiscussChannel(models.Model):
         message_type = msg_vals.get("message_type", message.message_type)
         if self._zalo_is_staff_post(message_type, message.author_id.id):
             self.env["zalo.message"]._queue_from_post(self, message)
-            self._zalo_on_staff_answer(message.date)
+            self._zalo_on_staff_answer(message)
         elif self.env.context.get("zalo_inbound") and message_type == "comment":
             if message.author_id == self.zalo_partner_link_id.partner_id:
                 self._zalo_on_inbound(message)
             elif message.author_id == self.zalo_oa_id.partner_id:
                 # a reply typed in Zalo's own OA app
-                self._zalo_on_staff_answer(message.date)
+                self._zalo_on_staff_answer(message)
         return res
 
     def _zalo_window_closed_text(self):

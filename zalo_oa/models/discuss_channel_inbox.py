@@ -471,6 +471,26 @@ class DiscussChannel(models.Model):
                 at=later.zalo_snoozed_until
             )
 
+    @api.autovacuum
+    def _gc_zalo_resolve_idle(self, limit=5000):
+        """Resolve open conversations nobody waits in whose reply window has closed (the
+        customer has not written for 7 days), like Live Chat unpins idle sessions: they
+        leave the sidebars, and the customer's next message reopens them. Also settles the
+        conversations from before the team inbox."""
+        channels = self.sudo().search(
+            [
+                ("channel_type", "=", "zalo"),
+                ("zalo_status", "=", "open"),
+                ("zalo_waiting_since", "=", False),
+                ("zalo_window_expires_at", "<", fields.Datetime.now()),
+            ],
+            limit=limit,
+        )
+        for channel in channels:
+            channel.zalo_status = "resolved"
+            channel._zalo_put_away()
+        return len(channels)
+
     def execute_command_resolve(self, **kwargs):
         """``/resolve`` in a Zalo conversation."""
         self.ensure_one()
@@ -518,20 +538,35 @@ class DiscussChannel(models.Model):
         if self.zalo_status in ("resolved", "snoozed"):
             self.with_context(zalo_first_unseen_id=message.id)._zalo_reopen()
 
-    def _zalo_on_staff_answer(self, when):
-        """A staff answer went out: the response time of the waiting customer."""
+    def _zalo_on_staff_answer(self, message):
+        """A staff answer (``message``) went out: the response time of the waiting
+        customer, on the conversation and for who answered."""
         self.ensure_one()
         channel = self.sudo()
         if not channel.zalo_waiting_since:
             return
+        when = message.date
         minutes = max((when - channel.zalo_waiting_since).total_seconds() / 60.0, 0.0)
+        is_first = not channel.zalo_first_response_at
         values = {
             "zalo_waiting_since": False,
             "zalo_response_count": channel.zalo_response_count + 1,
             "zalo_response_minutes_total": channel.zalo_response_minutes_total + minutes,
         }
-        if not channel.zalo_first_response_at:
+        if is_first:
             first = channel.zalo_first_inbound_at or channel.zalo_waiting_since
             values["zalo_first_response_at"] = when
             values["zalo_first_response_minutes"] = max((when - first).total_seconds() / 60.0, 0.0)
+        author_user = message.author_id.user_ids.filtered(lambda u: not u.share)[:1]
+        self.env["zalo.conversation.answer"].sudo().create(
+            {
+                "channel_id": channel.id,
+                "oa_id": channel.zalo_oa_id.id,
+                "user_id": author_user.id,
+                "waiting_since": channel.zalo_waiting_since,
+                "answered_at": when,
+                "minutes": minutes,
+                "is_first": is_first,
+            }
+        )
         channel.write(values)

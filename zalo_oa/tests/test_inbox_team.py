@@ -249,6 +249,21 @@ class TestInboxTeam(ZaloTransactionCase):
         self.assertTrue(self.member(channel, owner).is_pinned)
         self.assertFalse(channel.zalo_snoozed_until)
 
+    def test_idle_conversations_are_resolved_by_the_autovacuum(self):
+        _customer, answered = self.conversation(name="Khách Đã Trả Lời")
+        _customer, waiting = self.conversation(name="Khách Đang Chờ")
+        owner = answered.zalo_owner_id
+        answered.with_user(owner).message_post(
+            body="Dạ shop đây ạ", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        expired = fields.Datetime.now() - timedelta(hours=1)
+        (answered | waiting).sudo().zalo_window_expires_at = expired
+        self.env["discuss.channel"]._gc_zalo_resolve_idle()
+        self.assertEqual(answered.zalo_status, "resolved")
+        self.assertFalse(self.staff_members(answered))
+        # a customer still waiting for an answer stays in the sidebar
+        self.assertEqual(waiting.zalo_status, "open")
+
     def test_response_times_from_message_times(self):
         t0 = datetime(2026, 12, 1, 9, 0, 0)
         with freeze_time(t0):
@@ -281,6 +296,17 @@ class TestInboxTeam(ZaloTransactionCase):
         self.assertEqual(channel.zalo_response_count, 2)
         self.assertAlmostEqual(channel.zalo_avg_response_minutes, 8.0)
         self.assertAlmostEqual(channel.zalo_first_response_minutes, 12.0)
+        # per operator: one row per answer that ended a wait, by who answered
+        answers = self.env["zalo.conversation.answer"].search(
+            [("channel_id", "=", channel.id)], order="answered_at"
+        )
+        self.assertEqual(answers.mapped("minutes"), [12.0, 4.0])
+        self.assertEqual(answers.mapped("is_first"), [True, False])
+        self.assertEqual(answers.user_id, owner)
+        per_operator = self.env["zalo.conversation.answer"]._read_group(
+            [("oa_id", "=", self.oa.id)], ["user_id"], ["minutes:avg", "__count"]
+        )
+        self.assertEqual(per_operator, [(owner, 8.0, 2)])
 
 
 @tagged("post_install", "-at_install")

@@ -79,5 +79,19 @@ registry.category("web_tour.tours").add("zalo_oa_inbox", {
             trigger: `.o-mail-Discuss:has(.o-mail-DiscussSidebar):not(:has(.o-mail-DiscussSidebarChannel:contains('${WAITING}')))`,
             isCheck: true,
         },
+        {
+            content: "Find Lan's customer from Discuss by the Zalo name",
+            trigger: ".o-zalo-SidebarFind-input",
+            run: "text Của Lan",
+        },
+        {
+            content: "Search",
+            trigger: ".o-zalo-SidebarFind-button",
+        },
+        {
+            content: "Found (whatever its owner or status), and only it",
+            trigger: `.o_list_renderer:not(:has(.o_data_row:contains('${WAITING}'))) .o_data_row:contains('${LANS}')`,
+            isCheck: true,
+        },
     ],
 });
