@@ -194,11 +194,14 @@ class DiscussChannel(models.Model):
                         }
                     )
                 )
-            info = (
-                channel.with_user(user)
-                .with_context(allowed_company_ids=user.company_ids.ids)
-                ._channel_info()
-            )
+            try:
+                info = (
+                    channel.with_user(user)
+                    .with_context(allowed_company_ids=user.company_ids.ids)
+                    ._channel_info()
+                )
+            except AccessError:
+                info = None  # an operator outside the Zalo groups: nothing to show them
             if info:
                 notifications.append(
                     (

@@ -151,6 +151,17 @@ class TestInboxTeam(ZaloTransactionCase):
         self.assertIn("assigned the conversation to", channel.message_ids.sorted("id")[-1].body)
         with self.assertRaises(UserError):
             channel.with_user(self.manager).action_zalo_assign(self.outsider.id)
+        # the "Assign to…" dialog offers the OA's operators only
+        wizard = (
+            self.env["zalo.conversation.assign.wizard"]
+            .with_user(self.manager)
+            .with_context(active_model="discuss.channel", active_ids=channel.ids)
+            .create({"user_id": owner.id})
+        )
+        self.assertEqual(wizard.allowed_user_ids, self.oa.operator_ids)
+        wizard.action_assign()
+        self.assertEqual(channel.zalo_owner_id, owner)
+        self.assertEqual(self.staff_members(channel), owner.partner_id)
 
     def test_operators_read_their_oas_only_and_open_from_the_contact(self):
         _customer, channel = self.conversation()
