@@ -11,6 +11,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from .commands import ZaloCommandHttpCase
 from .common import ZaloHttpCase, ZaloTransactionCase
 
 
@@ -356,3 +357,28 @@ class TestInboxTour(ZaloHttpCase):
         self.assertEqual(waiting.zalo_status, "resolved")
         self.assertFalse(waiting._zalo_operator_members())
         self.assertIn("took over the conversation", "".join(waiting.message_ids.mapped("body")))
+
+
+@tagged("post_install", "-at_install")
+class TestResolveCommand(ZaloCommandHttpCase):
+    """``/resolve`` as the web client sends it (JSON-RPC, a Vietnamese user)."""
+
+    def test_resolve_command(self):
+        groups = "base.group_user,zalo_oa.group_zalo_user"
+        operator = new_test_user(self.env, login="cmd_operator", groups=groups, lang="vi_VN")
+        stranger = new_test_user(self.env, login="cmd_stranger", groups=groups, lang="vi_VN")
+        oa = self.create_oa(operator_ids=[(6, 0, operator.ids)])
+        self.connect_oa(oa)
+        channel = self.conversation(oa)
+        self.env.flush_all()
+        result, error = self.run_command(operator, channel, "execute_command_resolve", "/resolve")
+        self.assertIsNone(error)
+        self.assertTrue(result)
+        self.assertEqual(channel.zalo_status, "resolved")
+        self.assertIn("đã đánh dấu xử lý xong", channel.message_ids.sorted("id")[-1].body)
+        # a Zalo user who does not operate the OA cannot resolve it
+        channel.sudo().zalo_status = "open"
+        self.env.flush_all()
+        _result, error = self.run_command(stranger, channel, "execute_command_resolve", "/resolve")
+        self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+        self.assertEqual(channel.zalo_status, "open")
