@@ -357,6 +357,10 @@ class TestInboxTour(ZaloHttpCase):
         self.assertEqual(waiting.zalo_status, "resolved")
         self.assertFalse(waiting._zalo_operator_members())
         self.assertIn("took over the conversation", "".join(waiting.message_ids.mapped("body")))
+        lans = channels["Khách Của Lan"]
+        self.assertEqual(lans.zalo_status, "snoozed")
+        self.assertEqual(lans.zalo_owner_id, lan)
+        self.assertTrue(lans.zalo_snoozed_until)
 
 
 @tagged("post_install", "-at_install")

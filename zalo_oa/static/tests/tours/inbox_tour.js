@@ -57,7 +57,7 @@ registry.category("web_tour.tours").add("zalo_oa_inbox", {
         },
         {
             content: "The header shows its status; mine, so no Take over",
-            trigger: ".o-zalo-InboxBar:has(.o-zalo-InboxBar-status[data-status='open']):not(:has(.o-zalo-InboxBar-takeOver))",
+            trigger: ".o-zalo-InboxBar[data-status='open']:has(.o-zalo-InboxBar-resolve):not(:has(.o-zalo-InboxBar-takeOver))",
             isCheck: true,
         },
         {
@@ -91,6 +91,28 @@ registry.category("web_tour.tours").add("zalo_oa_inbox", {
         {
             content: "Found (whatever its owner or status), and only it",
             trigger: `.o_list_renderer:not(:has(.o_data_row:contains('${WAITING}'))) .o_data_row:contains('${LANS}')`,
+            isCheck: true,
+        },
+        {
+            content: "Open Lan's conversation (I join it, Lan keeps it)",
+            trigger: `.o_data_row:contains('${LANS}') button[name='action_zalo_open']`,
+        },
+        {
+            content: "Lan owns it: I may take it over",
+            trigger: ".o-zalo-InboxBar:has(.o-zalo-InboxBar-owner:contains('Lan')) .o-zalo-InboxBar-takeOver",
+            isCheck: true,
+        },
+        {
+            content: "Snooze",
+            trigger: ".o-zalo-InboxBar-snooze",
+        },
+        {
+            content: "For 1 hour",
+            trigger: ".o-zalo-InboxBar-snoozeOption:first",
+        },
+        {
+            content: "Snoozed: out of the sidebar (the server checks its status)",
+            trigger: `.o-mail-Discuss:has(.o-mail-DiscussSidebar):not(:has(.o-mail-DiscussSidebarChannel:contains('${LANS}')))`,
             isCheck: true,
         },
     ],
