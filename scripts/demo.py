@@ -45,6 +45,12 @@ CONVERSATIONS = [
 ]
 
 
+#: The CS team of the demo (login = password): three operators of the demo OA with admin.
+OPERATORS = [("lan", "Nguyễn Thị Lan"), ("minh", "Phạm Quang Minh"), ("hung", "Đỗ Văn Hùng")]
+#: Who owns which demo conversation (a lead's reassignment); the last one stays unassigned.
+OWNERS = {"Nguyễn Văn An": "lan", "Trần Thị Bích": "minh"}
+
+
 class JsonRpc:
     def __init__(self, url, db, login="admin", password="admin"):
         self.url = url
@@ -119,6 +125,46 @@ def connect_demo_oa(odoo: JsonRpc, sim_url: str) -> int:
     return oa_id
 
 
+def ensure_operators(odoo: JsonRpc, oa_id: int) -> dict:
+    """The three demo operators (Zalo users), operators of the OA with admin; the OA
+    assigns new conversations round-robin among the operators who are online."""
+    group = odoo.call("ir.model.data", "check_object_reference", "zalo_oa", "group_zalo_user")[1]
+    users = {}
+    for login, name in OPERATORS:
+        found = odoo.call("res.users", "search", [("login", "=", login)], limit=1)
+        users[login] = (
+            found[0]
+            if found
+            else odoo.call(
+                "res.users",
+                "create",
+                {
+                    "name": name,
+                    "login": login,
+                    "password": login,
+                    "groups_id": [(4, group)],
+                },
+            )
+        )
+    odoo.call(
+        "zalo.oa",
+        "write",
+        [oa_id],
+        {"operator_ids": [(4, uid) for uid in users.values()], "assignment_rule": "round_robin"},
+    )
+    return users
+
+
+def assign_demo_conversations(odoo: JsonRpc, users: dict) -> None:
+    """Show the team inbox: conversations owned by Lan and Minh, one unassigned."""
+    for name, login in OWNERS.items():
+        channel = odoo.call(
+            "discuss.channel", "search", [("channel_type", "=", "zalo"), ("name", "=", name)]
+        )
+        if channel:
+            odoo.call("discuss.channel", "action_zalo_assign", channel, users[login])
+
+
 def _wait_processed(odoo: JsonRpc, timeout: float = 15.0) -> None:
     """Let the customer's messages land before staff answer, like a person would."""
     deadline = time.monotonic() + timeout
@@ -131,7 +177,7 @@ def _wait_processed(odoo: JsonRpc, timeout: float = 15.0) -> None:
 def seed_conversations(odoo: JsonRpc, sim_url: str) -> None:
     """Three customers write (signed webhooks); staff answer two of them."""
     if odoo.call("discuss.channel", "search_count", [("channel_type", "=", "zalo")]):
-        return
+        return False
     customers = {c["name"]: c for c in _sim(sim_url, "GET", "/_sim/customers")}
     for conv in CONVERSATIONS:
         customer = customers.get(conv["name"]) or _sim(
@@ -166,6 +212,7 @@ def seed_conversations(odoo: JsonRpc, sim_url: str) -> None:
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
+    return True
 
 
 def enable_templates(odoo: JsonRpc, sim_url: str, oa_id: int) -> int:
@@ -207,6 +254,8 @@ def enable_templates(odoo: JsonRpc, sim_url: str, oa_id: int) -> int:
 def setup_demo(odoo_url: str, db: str, sim_url: str) -> int:
     odoo = JsonRpc(odoo_url, db)
     oa_id = connect_demo_oa(odoo, sim_url)
-    seed_conversations(odoo, sim_url)
+    users = ensure_operators(odoo, oa_id)
+    if seed_conversations(odoo, sim_url):
+        assign_demo_conversations(odoo, users)
     enable_templates(odoo, sim_url, oa_id)
     return oa_id

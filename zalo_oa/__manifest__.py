@@ -14,6 +14,7 @@
         "security/zalo_oa_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/zalo_inbox_data.xml",
         "data/utm_data.xml",
         "views/zalo_oa_views.xml",
         "views/zalo_api_log_views.xml",
@@ -22,6 +23,8 @@
         "views/zalo_message_views.xml",
         "views/res_partner_views.xml",
         "views/zalo_oa_menus.xml",
+        "views/zalo_oa_inbox_views.xml",
+        "views/discuss_channel_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "assets": {

@@ -91,6 +91,7 @@ class DiscussChannel(models.Model):
             link = channel.sudo().zalo_partner_link_id
             oa = channel.sudo().zalo_oa_id
             info["zalo_oa"] = {"id": oa.id, "name": oa.name}
+            info.update(channel._zalo_inbox_info())
             info["zalo_window_expires_at"] = fields.Datetime.to_string(
                 channel.zalo_window_expires_at
             )
@@ -144,10 +145,18 @@ class DiscussChannel(models.Model):
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
-        if self.channel_type == "zalo" and self._zalo_is_staff_post(
-            msg_vals.get("message_type", message.message_type), message.author_id.id
-        ):
+        if self.channel_type != "zalo":
+            return res
+        message_type = msg_vals.get("message_type", message.message_type)
+        if self._zalo_is_staff_post(message_type, message.author_id.id):
             self.env["zalo.message"]._queue_from_post(self, message)
+            self._zalo_on_staff_answer(message)
+        elif self.env.context.get("zalo_inbound") and message_type == "comment":
+            if message.author_id == self.zalo_partner_link_id.partner_id:
+                self._zalo_on_inbound(message)
+            elif message.author_id == self.zalo_oa_id.partner_id:
+                # a reply typed in Zalo's own OA app
+                self._zalo_on_staff_answer(message)
         return res
 
     def _zalo_window_closed_text(self):
@@ -249,7 +258,10 @@ class DiscussChannel(models.Model):
         if link.channel_id:
             return link.channel_id
         oa = link.oa_id
-        partners = oa.operator_ids.partner_id | link.partner_id
+        # The owner by the OA's rule; nobody online (or manual): every operator, until
+        # one of them takes it over.
+        owner = oa._zalo_pick_owner()
+        partners = (owner.partner_id or oa.operator_ids.partner_id) | link.partner_id
         channel = (
             self.sudo()
             .with_context(mail_create_nosubscribe=True, mail_create_nolog=True)
@@ -269,6 +281,8 @@ class DiscussChannel(models.Model):
         # belong to a Zalo conversation.
         channel.channel_member_ids.filtered(lambda m: m.partner_id not in partners).unlink()
         link.channel_id = channel
+        if owner:
+            channel._zalo_set_owner(owner, note=channel._zalo_assigned_note(owner))
         return channel
 
     # --------------------------------------------------------------- notices

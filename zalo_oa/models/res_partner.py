@@ -58,7 +58,21 @@ class ResPartner(models.Model):
         return partners
 
     def action_view_zalo_links(self):
+        """Smart button: the contact's Zalo conversation in Discuss (one click), the list of
+        their conversations when there are several, else their partner links."""
         self.ensure_one()
+        channels = self.env["discuss.channel"].search(
+            [("channel_type", "=", "zalo"), ("zalo_partner_link_id.partner_id", "=", self.id)]
+        )
+        if len(channels) == 1:
+            return channels.action_zalo_open()
+        if channels:
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "zalo_oa.action_zalo_conversation"
+            )
+            action["domain"] = [("id", "in", channels.ids)]
+            action["context"] = {}
+            return action
         action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_partner_link")
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"active_test": False}

@@ -13,3 +13,4 @@ from . import test_outbound_retry
 from . import test_security_review
 from . import test_inbox
 from . import test_queue_scaling
+from . import test_inbox_team

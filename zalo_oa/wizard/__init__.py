@@ -1,1 +1,2 @@
 from . import zalo_link_partner_wizard
+from . import zalo_conversation_assign_wizard

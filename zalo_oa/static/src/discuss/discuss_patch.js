@@ -2,6 +2,7 @@
 
 import { Discuss } from "@mail/core/common/discuss";
 
+import { ZaloInboxBar } from "./inbox_bar";
 import { ZaloWindowStatus } from "./window_status";
 
-Object.assign(Discuss.components, { ZaloWindowStatus });
+Object.assign(Discuss.components, { ZaloInboxBar, ZaloWindowStatus });

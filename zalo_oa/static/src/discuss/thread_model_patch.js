@@ -27,6 +27,10 @@ patch(Thread.prototype, {
         this.zaloPartnerIsShadow = false;
         this.zaloPartnerIsFollower = false;
         this.zaloCanSendTemplate = false;
+        /** @type {"open"|"resolved"|"snoozed"} */
+        this.zaloStatus = "open";
+        /** @type {{id: number, name: string}|false} the owner (res.users) */
+        this.zaloOwner = false;
     },
 
     /** @param {Object} data */
@@ -37,6 +41,12 @@ patch(Thread.prototype, {
         }
         if ("zalo_window_expires_at" in data) {
             this.zaloWindowExpiresAt = data.zalo_window_expires_at || false;
+        }
+        if ("zalo_status" in data) {
+            this.zaloStatus = data.zalo_status || "open";
+        }
+        if ("zalo_owner" in data) {
+            this.zaloOwner = data.zalo_owner || false;
         }
         if ("zalo_can_send_template" in data) {
             this.zaloCanSendTemplate = Boolean(data.zalo_can_send_template);
