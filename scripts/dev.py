@@ -21,7 +21,12 @@ if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 import devenv  # scripts/devenv.py: venv, system packages, PostgreSQL
 from devenv import SetupError, loud
+
+# db_exists ... wait_http: what the benchmark scripts import from here (``import dev``)
+from devtools.database import db_exists, drop_db, pg_connect  # noqa: F401
 from devtools.demo_run import cmd_run
+from devtools.odoo_env import ODOO_FIX, find_odoo  # noqa: F401
+from devtools.processes import free_port, simulator_params, wait_http  # noqa: F401
 from devtools.testing import cmd_test
 
 

@@ -28,12 +28,12 @@ importable ``odoo``, the usual ``PG*`` variables).
 """
 
 import argparse
-import importlib.util
 import os
 import subprocess
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,10 +48,24 @@ DATE_KEYS = ("POT-Creation-Date", "PO-Revision-Date")
 
 
 def _load_dev():
-    spec = importlib.util.spec_from_file_location("zalo_dev", ROOT / "scripts" / "dev.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The helpers of ``scripts/dev.py`` (``scripts/devenv.py`` and ``scripts/devtools``)."""
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import devenv
+    from devtools import database, odoo_env, processes
+
+    return types.SimpleNamespace(
+        say=devenv.say,
+        loud=devenv.loud,
+        CACHE=devenv.CACHE,
+        ADDONS=odoo_env.ADDONS,
+        ODOO_FIX=odoo_env.ODOO_FIX,
+        find_odoo=odoo_env.find_odoo,
+        check_postgres=database.check_postgres,
+        module_states=database.module_states,
+        drop_db=database.drop_db,
+        free_port=processes.free_port,
+    )
 
 
 dev = _load_dev()

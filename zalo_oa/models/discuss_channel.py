@@ -126,6 +126,16 @@ class DiscussChannel(models.Model):
             self._zalo_lock_members()
         return super().message_post(message_type=message_type, **kwargs)
 
+    def _set_last_seen_message(self, last_message, allow_older=False):
+        # A message from Zalo (the customer's, or the OA's own echo) posted by a queue
+        # worker: the worker's user is no member of the conversation and has seen
+        # nothing (Odoo would read that user and search its membership for every one).
+        if self.env.context.get("zalo_inbound") and all(
+            channel.channel_type == "zalo" for channel in self
+        ):
+            return None
+        return super()._set_last_seen_message(last_message, allow_older=allow_older)
+
     def _zalo_lock_members(self):
         """Lock the conversation's member rows before a staff post updates them.
 

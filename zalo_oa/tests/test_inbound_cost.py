@@ -50,9 +50,9 @@ class TestInboundCost(ZaloTransactionCase):
         self.env.flush_all()
         self.env.invalidate_all()
         # store (one insert) and process: the customer's lock, its backlog, the link, the
-        # conversation, Odoo's own message_post into the channel (15), the zalo.message
+        # conversation, Odoo's own message_post into the channel (13), the zalo.message
         # row and the event's state
-        with self.assertQueryCount(__system__=25):
+        with self.assertQueryCount(__system__=23):
             self.deliver("Cho mình hỏi giá")
             self.env.flush_all()
 
