@@ -157,18 +157,24 @@ class ZaloMessage(models.Model):
                 ("zalo_msg_id", "in", list(msg_ids)),
             ]
         )
+        return messages._move_forward(state, when)
+
+    def _move_forward(self, state, when, msg_id=None):
+        """Apply a receipt to these rows: forward only, never back; announce the moves."""
         moved = self.browse()
-        for message in messages:
-            if STATE_ORDER.get(state, 0) <= STATE_ORDER.get(message.state, 0):
+        for row in self:
+            if STATE_ORDER.get(state, 0) <= STATE_ORDER.get(row.state, 0):
                 continue
             values = {"state": state}
+            if msg_id and not row.zalo_msg_id:
+                values["zalo_msg_id"] = msg_id
             if state == "delivered":
                 values["delivered_at"] = when
             elif state == "read":
                 values["read_at"] = when
-                values["delivered_at"] = message.delivered_at or when
-            message.write(values)
-            moved |= message
+                values["delivered_at"] = row.delivered_at or when
+            row.write(values)
+            moved |= row
         if moved:
             moved._notify_state_change()
         return moved

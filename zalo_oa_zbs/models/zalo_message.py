@@ -485,25 +485,7 @@ class ZaloMessage(models.Model):
 
     def _zbs_apply_receipt(self, state, when, msg_id=None):
         """A delivery receipt found by ``tracking_id``: move forward, never backward."""
-        from odoo.addons.zalo_oa.models.zalo_message import STATE_ORDER
-
-        moved = self.browse()
-        for row in self:
-            if STATE_ORDER.get(state, 0) <= STATE_ORDER.get(row.state, 0):
-                continue
-            values = {"state": state}
-            if msg_id and not row.zalo_msg_id:
-                values["zalo_msg_id"] = msg_id
-            if state == "delivered":
-                values["delivered_at"] = when
-            elif state == "read":
-                values["read_at"] = when
-                values["delivered_at"] = row.delivered_at or when
-            row.write(values)
-            moved |= row
-        if moved:
-            moved._notify_state_change()
-        return moved
+        return self._move_forward(state, when, msg_id=msg_id)
 
     def _notify_state_change(self):
         """Also update the status icon of the chatter message the template was logged in."""

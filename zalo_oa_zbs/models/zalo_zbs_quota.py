@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import _, api, fields, models
+from odoo.addons.zalo_oa.models.zalo_event import CONCURRENCY_ERRORS
 
 VN_TZ = pytz.timezone("Asia/Ho_Chi_Minh")
 
@@ -45,16 +46,30 @@ class ZaloZbsQuota(models.Model):
 
     @api.model
     def _zbs_get(self, oa):
-        """The quota record of ``oa`` (created on first use)."""
-        self.env.cr.execute(
-            """INSERT INTO zalo_zbs_quota (oa_id, company_id, daily_quota, remaining_quota,
-                                          create_uid, write_uid, create_date, write_date)
-               SELECT %(oa)s, company_id, 0, 0, %(uid)s, %(uid)s,
-                      now() at time zone 'UTC', now() at time zone 'UTC'
-                 FROM zalo_oa WHERE id = %(oa)s
-               ON CONFLICT (oa_id) DO NOTHING""",
-            {"oa": oa.id, "uid": self.env.uid},
-        )
+        """The quota record of ``oa`` (created on first use).
+
+        Send jobs and the synchronisation cron ask for it at once: the row is created
+        only when missing, and a creation racing another worker's (a concurrency error
+        under REPEATABLE READ) simply uses the other's row.
+        """
+        quota = self.sudo().search([("oa_id", "=", oa.id)], limit=1)
+        if quota:
+            return quota
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    """INSERT INTO zalo_zbs_quota (oa_id, company_id, daily_quota,
+                                                  remaining_quota, create_uid, write_uid,
+                                                  create_date, write_date)
+                       SELECT %(oa)s, company_id, 0, 0, %(uid)s, %(uid)s,
+                              now() at time zone 'UTC', now() at time zone 'UTC'
+                         FROM zalo_oa WHERE id = %(oa)s
+                       ON CONFLICT (oa_id) DO NOTHING""",
+                    {"oa": oa.id, "uid": self.env.uid},
+                    log_exceptions=False,
+                )
+        except CONCURRENCY_ERRORS:
+            pass  # another worker created it since this transaction began
         return self.sudo().search([("oa_id", "=", oa.id)], limit=1)
 
     @api.model
@@ -85,6 +100,8 @@ class ZaloZbsQuota(models.Model):
         return quota
 
     def _zbs_is_exhausted(self):
+        if not self:  # created by another worker, not visible to this transaction yet
+            return False
         self.ensure_one()
         return bool(self.exhausted_until and self.exhausted_until > fields.Datetime.now())
 
