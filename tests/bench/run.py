@@ -699,9 +699,9 @@ def main():
     parser.add_argument(
         "--cron-workers",
         type=int,
-        default=4,
-        help="--max-cron-threads of the inbound/outbound server (default 4; the ZBS batch "
-        "always runs with 2)",
+        default=2,
+        help="--max-cron-threads of the inbound/outbound server (default 2, Odoo's; the ZBS "
+        "batch always runs with 2)",
     )
     parser.add_argument("--no-outbound", action="store_true")
     parser.add_argument("--no-links", action="store_true", help="skip 100 vs 100,000 links")
