@@ -410,9 +410,9 @@ class ZaloZbsTemplate(models.Model):
         return True
 
     @api.model
-    def _zbs_on_status_event(self, event_record, event):
-        """``change_template_status`` webhook (called from zalo.event)."""
-        template = (
+    def _zbs_template_of_event(self, event_record, event):
+        """The template a template webhook event is about (archived ones included)."""
+        return (
             self.sudo()
             .with_context(active_test=False)
             .search(
@@ -423,6 +423,11 @@ class ZaloZbsTemplate(models.Model):
                 limit=1,
             )
         )
+
+    @api.model
+    def _zbs_on_status_event(self, event_record, event):
+        """``change_template_status`` webhook (called from zalo.event)."""
+        template = self._zbs_template_of_event(event_record, event)
         if not template:
             event_record.note = _(
                 "Template %s is not in Odoo: import the Official Account's templates to follow it.",
@@ -448,17 +453,7 @@ class ZaloZbsTemplate(models.Model):
 
     @api.model
     def _zbs_on_quality_event(self, event_record, event):
-        template = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("oa_id", "=", event_record.oa_id.id),
-                    ("zalo_template_id", "=", str(event.template_id or "")),
-                ],
-                limit=1,
-            )
-        )
+        template = self._zbs_template_of_event(event_record, event)
         if not template:
             event_record.note = _("Template %s is not in Odoo.", event.template_id)
             return
