@@ -25,7 +25,8 @@ from psycopg2 import sql
 
 import odoo
 
-#: ``pg_advisory_lock(ON_CALL_CLASS, n)`` is held by an idle on-call runner.
+#: Session advisory locks of an on-call runner: ``(ON_CALL_CLASS, -key)`` while it runs,
+#: ``(ON_CALL_CLASS, key)`` while it is idle (waiting on ``LISTEN``).
 ON_CALL_CLASS = 0x5A4C  # "ZL"
 
 
