@@ -43,17 +43,11 @@ from email.parser import Parser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ADDONS = [
-    "zalo_oa",
-    "zalo_oa_zbs",
-    "zalo_oa_sale",
-    "zalo_oa_account",
-    "zalo_oa_helpdesk",
-    "zalo_oa_crm",
-    "zalo_oa_chatter_bridge",
-    "zalo_oa_portal_login",
-    "zalo_oa_website_chat",
-]
+sys.path.insert(0, str(ROOT / "scripts"))
+# the addon list and database clean-up of scripts/dev.py (no Odoo import)
+from devtools.database import drop_db  # noqa: E402
+from devtools.odoo_env import ADDONS  # noqa: E402
+
 SKIP = 3
 LOG_LEVEL_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
 
@@ -161,23 +155,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def drop_db(name):
-    import psycopg2
-
-    conn = psycopg2.connect(dbname="postgres", connect_timeout=5)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cr:
-            cr.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (name,),
-            )
-            cr.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    finally:
-        conn.close()
-    shutil.rmtree(Path.home() / ".local/share/Odoo/filestore" / name, ignore_errors=True)
 
 
 def module_states(db, names):

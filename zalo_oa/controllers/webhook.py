@@ -69,8 +69,17 @@ class ZaloWebhookController(http.Controller):
             env["zalo.event"]._process_inline(result.event_id)
             return _json_response({"status": "processed"})
         # Acknowledge only: a processing run (the on-call one, or a cron job on any
-        # server) takes it; woken when this transaction commits.
-        env["zalo.event"]._wake_processing(result)
+        # server) takes it; woken when this transaction commits. Waking must never cost
+        # the stored event: if it fails, the crons' own schedule picks the event up.
+        try:
+            with env.cr.savepoint(flush=False):
+                env["zalo.event"]._wake_processing(result)
+        except Exception:
+            _logger.warning(
+                "Zalo webhook: event %s stored, the queue was not woken (it runs on its schedule)",
+                result.event_id,
+                exc_info=True,
+            )
         # Stored before acknowledging: the event must survive whatever happens next.
         env.cr.commit()  # pylint: disable=invalid-commit
         return _json_response({"status": "queued"})
