@@ -133,12 +133,12 @@ class ZaloEvent(models.Model):
             # each customer in a transaction of its own, READ COMMITTED from its start
             self.env.cr.commit()  # pylint: disable=invalid-commit
         for oa_id, user_id in customers:
-            count += self._process_customer(oa_id, user_id, auto_commit)
+            count += self._process_customer(oa_id, user_id)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return count
 
-    def _process_customer(self, oa_id, user_id, auto_commit=True):
+    def _process_customer(self, oa_id, user_id):
         """Process one customer's waiting events in order; 0 when another worker has it."""
         cr = self.env.cr
         cr.execute(

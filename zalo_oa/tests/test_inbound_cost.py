@@ -39,9 +39,7 @@ class TestInboundCost(ZaloTransactionCase):
         result = self.env["zalo.event"]._webhook_receive(raw, {"X-ZEvent-Signature": f"mac={mac}"})
         self.assertEqual(result.status, "stored")
         # what a processing cron runs for the customer (in the test's transaction)
-        self.env["zalo.event"]._process_customer(
-            self.oa.id, user_id or self.customer["user_id"], auto_commit=False
-        )
+        self.env["zalo.event"]._process_customer(self.oa.id, user_id or self.customer["user_id"])
         return result
 
     def test_query_count_one_inbound_text(self):
