@@ -22,23 +22,17 @@ from pathlib import Path
 import harness as h
 import zbs_batch
 
-SYSTEMS = ("floor", "peer", "ours", "queued")
+SYSTEMS = ("floor", "peer", "ours")
 LABEL = {
     "floor": "floor (bare message_post)",
     "peer": "peer (OCA mail_gateway_whatsapp)",
     "ours": "ours (zalo_oa)",
-    "queued": "what-if: ours, all events via the cron",
 }
 PATHS = {
     "ours": "/zalo_oa/webhook",
-    "queued": "/zalo_oa/webhook",
     "peer": f"/gateway/whatsapp/{h.PEER_KEY}/update",
     "floor": "/zbench/floor",
 }
-
-
-def args_variant(bench):
-    return bench.args.variant
 
 
 class Bench:
@@ -60,8 +54,6 @@ class Bench:
         self.odoo = h.find_odoo()
         self.has_peer = h.ensure_peer(self.odoo) and not self.args.skip_peer
         modules = ["zalo_oa", "zbench_floor"] + (["mail_gateway_whatsapp"] if self.has_peer else [])
-        if self.args.variant:
-            modules.append("zbench_queued")
         h.say(f"== bench database {self.db}: installing {', '.join(modules)}")
         self.timings["install"] = h.create_db(
             self.odoo, self.db, modules, h.CACHE / "bench-install.log"
@@ -73,9 +65,6 @@ class Bench:
         self.sim.start()
         n = max(self.args.levels)
         self.customers = h.sim_customers(self.sim, n)
-        self.q_customers = (
-            h.sim_customers(self.sim, n, prefix="Khách q") if args_variant(self) else []
-        )
         self.peer_customers = [(f"8490{7000000 + i}", f"Peer customer {i}") for i in range(n)]
         t0 = time.time()
         self.info = h.setup_db(
@@ -120,9 +109,6 @@ class Bench:
     def build(self, system, customer_index, text):
         if system == "ours":
             return h.zalo_body(self.customers[customer_index], text)
-        if system == "queued":
-            msg_id = f"q-{text.split()[0].replace(':', '-')}"
-            return h.zalo_body(self.q_customers[customer_index], text, msg_id=msg_id)
         if system == "peer":
             phone, name = self.peer_customers[customer_index]
             return h.whatsapp_body(phone, name, text)
@@ -237,11 +223,7 @@ class Bench:
         time.sleep(2)
 
     def systems(self):
-        return [
-            s
-            for s in SYSTEMS
-            if (s != "peer" or self.has_peer) and (s != "queued" or self.args.variant)
-        ]
+        return [s for s in SYSTEMS if s != "peer" or self.has_peer]
 
     # --------------------------------------------------------------- inbound
 
@@ -708,10 +690,7 @@ def main():
     parser.add_argument("--profile", action="store_true", help="py-spy the HTTP workers")
     parser.add_argument("--profile-level", type=int, default=10)
     parser.add_argument(
-        "--no-variant",
-        dest="variant",
-        action="store_false",
-        help="skip the what-if row (every event processed by the cron worker)",
+        "--no-variant", action="store_true", help="accepted for old command lines; no effect"
     )
     parser.add_argument("--only-links", action="store_true", help="only 100 vs 100,000 links")
     parser.add_argument(

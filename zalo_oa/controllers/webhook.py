@@ -1,6 +1,5 @@
 import json
 import logging
-import threading
 
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
@@ -61,13 +60,6 @@ class ZaloWebhookController(http.Controller):
             return _json_response({"status": "ignored", "reason": result.reason})
         if result.status == "duplicate":
             return _json_response({"status": "duplicate"})
-        if result.inline and (
-            env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
-        ):
-            # Tests share one transaction with the server: process before answering.
-            env.cr.commit()  # pylint: disable=invalid-commit
-            env["zalo.event"]._process_inline(result.event_id)
-            return _json_response({"status": "processed"})
         # Acknowledge only: a processing run (the on-call one, or a cron job on any
         # server) takes it; woken when this transaction commits. Waking must never cost
         # the stored event: if it fails, the crons' own schedule picks the event up.

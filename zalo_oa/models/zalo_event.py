@@ -1,5 +1,6 @@
 import json
 import logging
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -21,6 +22,16 @@ STUCK_AFTER = timedelta(minutes=5)
 #: The errors that mean "another transaction had it": Odoo's own list (it retries
 #: requests on them), as exception classes.
 CONCURRENCY_ERRORS = tuple(psycopg2.errors.lookup(code) for code in PG_CONCURRENCY_ERRORS_TO_RETRY)
+
+
+def may_commit(env):
+    """Auto-commit guard, as Odoo's own queues write it: while tests run, every cursor
+    (the test's, a request's, a cron run's) is a savepoint of one shared transaction."""
+    return not (
+        env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
+    )
+
+
 #: When another worker holds the same customer, try again this soon.
 BUSY_DELAY = timedelta(seconds=2)
 #: A processing run that finds nothing due waits for events due within this delay (a
@@ -67,13 +78,12 @@ STATES = [
 
 
 class WebhookResult:
-    """What the webhook controller answers, and what it processes after storing."""
+    """What the webhook controller answers, and how it wakes the queue after storing."""
 
-    def __init__(self, status, reason, event_id=None, inline=False, lock_key=None, process_at=None):
+    def __init__(self, status, reason, event_id=None, lock_key=None, process_at=None):
         self.status = status  # "stored", "duplicate", "ignored"
         self.reason = reason
         self.event_id = event_id
-        self.inline = inline
         self.lock_key = lock_key
         #: When the queue must pick the event up (None: at once).
         self.process_at = process_at
@@ -187,7 +197,6 @@ class ZaloEvent(models.Model):
         if not variant:
             return WebhookResult("ignored", "missing or invalid signature")
         key = zalo_webhook.event_key(event)
-        inline = self._is_cheap(event)
         user_id = zalo_webhook.customer_id(event, zalo_oa_id)
         query = """
             INSERT INTO zalo_event (oa_id, event_name, event_key, zalo_msg_id, zalo_user_id,
@@ -211,7 +220,7 @@ class ZaloEvent(models.Model):
             "payload": raw_body.decode("utf-8", "replace")
             if isinstance(raw_body, bytes)
             else raw_body,
-            "state": "received" if inline else "queued",
+            "state": "queued",
             "next": self._first_attempt_at(event),
             "retry": zalo_webhook.retry_count(headers),
             "variant": variant,
@@ -232,7 +241,6 @@ class ZaloEvent(models.Model):
             "stored",
             "stored",
             row[0],
-            inline,
             self._lock_key(oa_record_id, user_id),
             process_at=params["next"],
         )
@@ -265,13 +273,6 @@ class ZaloEvent(models.Model):
         except CONCURRENCY_ERRORS:
             return
         _WEBHOOK_SEEN[cache_key] = time.monotonic()
-
-    @api.model
-    def _is_cheap(self, event):
-        """Processed right after the acknowledgement: no download, no Zalo call expected."""
-        if isinstance(event, zalo_webhook.MessageEvent):
-            return event.direction == "inbound" and not event.attachments
-        return isinstance(event, (zalo_webhook.ReceiptEvent, zalo_webhook.FollowEvent))
 
     @api.model
     def _first_attempt_at(self, event):

@@ -32,23 +32,6 @@ class ZaloEvent(models.Model):
     # ================================================================ process
 
     @api.model
-    def _process_inline(self, event_id):
-        """Process one stored event in the current transaction, unless a worker has it.
-
-        Used while tests run (they share one transaction with the server); in
-        production the HTTP worker only stores and acknowledges, and the queue crons
-        process (see :meth:`_cron_process_events`).
-        """
-        claimed = self._claim(
-            """SELECT id FROM zalo_event WHERE id = %s AND state IN ('received', 'queued')
-               FOR UPDATE SKIP LOCKED""",
-            [event_id],
-        )
-        if not claimed:
-            return False
-        return self.browse(claimed)._process()
-
-    @api.model
     def _lock_key(self, oa_record_id, zalo_user_id):
         return f"zalo_oa.customer:{oa_record_id}:{zalo_user_id or ''}"
 

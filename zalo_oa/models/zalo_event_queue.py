@@ -1,7 +1,6 @@
 """The processing queue: cron jobs that take customers' backlogs in parallel, in order."""
 
 import logging
-import threading
 import time
 
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
@@ -18,6 +17,7 @@ from .zalo_event import (
     RUN_BUDGET,
     STUCK_AFTER,
     WAIT_WITHIN,
+    may_commit,
 )
 
 _logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class ZaloEvent(models.Model):
         waits for the webhook's notification until the end of its run (see
         ``queue_listener``), and keeps itself on call while events keep coming.
         """
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        auto_commit = may_commit(self.env)
         self.flush_model()
         self._recover_stuck()
         if auto_commit:

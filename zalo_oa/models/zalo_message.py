@@ -1,5 +1,4 @@
 import logging
-import threading
 from datetime import timedelta
 
 import odoo
@@ -35,10 +34,6 @@ SEND_CRONS = ("zalo_oa.ir_cron_zalo_send_messages", "zalo_oa.ir_cron_zalo_send_m
 SHARE_ABOVE = 20
 #: Calls that count against the app's rate limit (and are paced, see zalo.api.pace).
 PACED_METHODS = ("send_cs", "send_zbs_by_uid")
-
-
-def _testing(env):
-    return env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
 
 
 def _send_after_commit(dbname, message_ids):

@@ -16,7 +16,7 @@ from ..tools import reconcile as zalo_reconcile
 from ..tools import retry as zalo_retry
 from ..tools.errors import KIND_NETWORK, KIND_PARAM, KIND_WINDOW, ZaloError
 from .queue_trigger import trigger_cron
-from .zalo_event import CONCURRENCY_ERRORS
+from .zalo_event import CONCURRENCY_ERRORS, may_commit
 from .zalo_message import (
     IMAGE_TYPES,
     PACED_METHODS,
@@ -30,7 +30,6 @@ from .zalo_message import (
     SHARE_ABOVE,
     WAIT_WITHIN,
     _send_after_commit,
-    _testing,
 )
 
 _logger = logging.getLogger(__name__)
@@ -92,9 +91,7 @@ class ZaloMessage(models.Model):
         rows = self.sudo().create(vals_list)
         if not rows:
             return rows
-        if _testing(self.env):
-            rows._send()
-        elif rows.filtered(lambda r: r.content_type != "text"):
+        if rows.filtered(lambda r: r.content_type != "text"):
             # Uploads first: the queue does it, woken when this transaction commits.
             self._trigger_queue()
         else:
@@ -454,7 +451,7 @@ class ZaloMessage(models.Model):
         jobs. A run waits for work due within ``WAIT_WITHIN`` and hands over to a new run
         after ``RUN_BUDGET``; a later retry wakes the cron by its own trigger.
         """
-        auto_commit = not _testing(self.env)
+        auto_commit = may_commit(self.env)
         if auto_commit:
             # READ COMMITTED for every transaction of this run: several workers update
             # the same rows (a conversation's queue, the ZBS quota); each sees the

@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 
 from ..tools.errors import KIND_AUTH, ZaloError
 from . import zalo_crypto
+from .zalo_event import CONCURRENCY_ERRORS
 from .zalo_oa import MANAGER
 
 _logger = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ TOKEN_CACHE_FIELDS = [
 REFRESH_MARGIN = timedelta(hours=3)
 #: A scheduled refresh that failed on a network or server error is tried again then.
 REFRESH_RETRY = timedelta(minutes=5)
+#: Transactions tried when workers refresh the same OA's tokens at once.
+REFRESH_ATTEMPTS = 3
 
 
 class ZaloOA(models.Model):
@@ -82,17 +85,27 @@ class ZaloOA(models.Model):
         refuses the refresh.
         """
         self.ensure_one()
-        if self.pool.in_test_mode():
-            # Tests share one transaction: make pending writes visible to the refresh.
-            self.env.flush_all()
+        for attempt in range(REFRESH_ATTEMPTS):
+            try:
+                return self._refresh_tokens_locked(failed_token, api_log)
+            except CONCURRENCY_ERRORS:
+                # Our snapshot predates the commit of a worker that refreshed while we
+                # waited on the lock: a new transaction reads the pair it stored.
+                if attempt == REFRESH_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _refresh_tokens_locked(self, failed_token, api_log):
+        """One attempt of :meth:`_refresh_tokens`, in its own transaction.
+
+        Callers must not have written the zalo_oa row in their own open transaction
+        (the row lock below would wait for them).
+        """
         with self.pool.cursor() as cr:
-            if not self.pool.in_test_mode():
-                # READ COMMITTED so that, after waiting on the lock, we read the pair
-                # committed by the worker that refreshed first. Callers must not have
-                # written the zalo_oa row in their own open transaction.
-                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                cr.execute("SET LOCAL lock_timeout = '30s'")
-            cr.execute("SELECT id FROM zalo_oa WHERE id = %s FOR UPDATE", [self.id])
+            cr.execute("SET LOCAL lock_timeout = '30s'")
+            cr.execute(
+                "SELECT id FROM zalo_oa WHERE id = %s FOR UPDATE", [self.id], log_exceptions=False
+            )
             oa = self.env(cr=cr, su=True)[self._name].browse(self.id)
             current = oa.access_token
             fresh = (

@@ -82,6 +82,9 @@ class ZaloSimulatorMixin:
             )
         )
         oa.sudo().oa_id = tokens["oa_id"]
+        # Committed, as after the OAuth callback: a token refresh reads them in its own
+        # transaction.
+        oa.env.flush_all()
         return tokens
 
     def receive(self, oa, payload, secret=None):
@@ -94,11 +97,10 @@ class ZaloSimulatorMixin:
         )
         result = self.env["zalo.event"]._webhook_receive(raw, {"X-ZEvent-Signature": f"mac={mac}"})
         if result.status == "stored":
-            if result.inline:
-                self.env["zalo.event"]._process_inline(result.event_id)
-            else:
-                self.env["zalo.event"].browse(result.event_id).write({"next_attempt_at": False})
-                self.env["zalo.event"]._cron_process_events()
+            # What a running server does next: the processing cron job takes it (an
+            # outbound echo waits ECHO_DELAY first: the test does not wait for it).
+            self.env["zalo.event"].browse(result.event_id).write({"next_attempt_at": False})
+            self.env["zalo.event"]._cron_process_events()
         return result
 
     def receive_text(self, oa, customer, text="Xin chào shop", msg_id=None):
@@ -117,6 +119,40 @@ class ZaloSimulatorMixin:
     def sim_calls(self, path_part):
         return [r for r in self.sim.requests() if path_part in r["path"]]
 
+    # What a running server does after a request, which a test transaction never does:
+    # Odoo's test cursor drops post-commit hooks, and no cron worker runs.
+
+    def process_events(self):
+        """The processing cron job: takes the events the webhook stored."""
+        self.env.flush_all()
+        self.env["zalo.event"]._cron_process_events()
+        self.env.invalidate_all()
+
+    def run_postcommit(self):
+        """The commit of the current transaction: its post-commit hooks run (sends)."""
+        self.env.flush_all()
+        self.env.cr.postcommit.run()
+        self.env.invalidate_all()
+
+    def run_send_queue(self):
+        """The send cron job: sends what is due."""
+        self.env.flush_all()
+        self.env["zalo.message"]._cron_send_messages()
+        self.env.invalidate_all()
+
+    def assert_queue_woken(self, xmlid, at=None):
+        """The cron job ``xmlid`` has a trigger (at ``at``, to the second, when given)."""
+        cron = self.env.ref(xmlid)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertTrue(triggers, f"{xmlid} was not triggered")
+        if at is not None:
+            self.assertIn(
+                at.replace(microsecond=0),
+                [t.call_at.replace(microsecond=0) for t in triggers],
+                f"{xmlid} is not triggered at {at}",
+            )
+        return triggers
+
 
 class ZaloTransactionCase(ZaloSimulatorMixin, TransactionCase):
     @classmethod
@@ -130,6 +166,11 @@ class ZaloTransactionCase(ZaloSimulatorMixin, TransactionCase):
 
 
 class ZaloHttpCase(ZaloSimulatorMixin, HttpCase):
+    """Tours: the browser's requests commit into the test transaction, whose post-commit
+    hooks never run, and no cron worker runs: a tour that waits for the queues runs
+    their cron jobs (``runZaloQueues`` in the tours), the test after it runs
+    :meth:`run_send_queue` / :meth:`process_events`."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

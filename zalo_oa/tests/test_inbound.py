@@ -47,7 +47,7 @@ class TestInbound(ZaloHttpCase):
         self.env.flush_all()  # the server thread shares our transaction
         result = self.sim.customer_send(customer["user_id"], type=kind, **spec)
         self.assertEqual(result["delivery"]["state"], "delivered", result["delivery"])
-        self.env.invalidate_all()
+        self.process_events()
         return result["event"]
 
     def events(self, **domain):
@@ -134,10 +134,6 @@ class TestInbound(ZaloHttpCase):
         self.send("location", latitude=10.7769, longitude=106.7009, text="Quận 1")
         self.send("link", url="https://shop.example/ao-dai", title="Áo dài lụa")
         self.send("business_card", name="Trần Thị Bích", phone="0987654321")
-        queued = self.events().filtered(lambda e: e.state != "processed")
-        self.assertTrue(queued, "media events are processed by the queue")
-        self.env["zalo.event"]._cron_process_events()
-        self.env.invalidate_all()
         self.assertFalse(self.events().filtered(lambda e: e.state != "processed"))
         messages = channel.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertEqual(len(messages), 10)
@@ -158,10 +154,10 @@ class TestInbound(ZaloHttpCase):
 
         self.env.flush_all()
         actions.follow(self.sim, self.customer["user_id"], False)
-        self.env.invalidate_all()
+        self.process_events()
         self.assertFalse(link.is_follower)
         actions.follow(self.sim, self.customer["user_id"], True)
-        self.env.invalidate_all()
+        self.process_events()
         self.assertTrue(link.is_follower)
         notices = link.channel_id.message_ids.filtered(lambda m: m.message_type == "notification")
         self.assertEqual(len(notices), 2)
@@ -224,7 +220,7 @@ class TestInbound(ZaloHttpCase):
         for payload in (seen, received):  # out of order: seen first
             raw, sig = self.signed(payload)
             self.assertEqual(self.post_raw(raw, sig).status_code, 200)
-        self.env.invalidate_all()
+        self.process_events()
         self.assertEqual(zmsg.state, "read")
         self.assertTrue(zmsg.read_at and zmsg.delivered_at)
 
@@ -324,11 +320,36 @@ class TestInbound(ZaloHttpCase):
             thread.start()
         for thread in threads:
             thread.join(30)
-        self.env.invalidate_all()
+        self.process_events()
         self.assertEqual(len(self.events(event_name="user_send_text")), 2)
         messages = self.link().channel_id.message_ids
         self.assertEqual(len(messages.filtered(lambda m: "Một lần thôi" in m.body)), 1)
         self.assertEqual(len(messages.filtered(lambda m: "Song song" in m.body)), 1)
+
+    def test_webhook_only_acknowledges(self):
+        """The request stores the event and wakes the processing job; it processes
+        nothing itself, in tests as in production."""
+        self.env["ir.cron.trigger"].search([]).unlink()
+        payload = {
+            "app_id": self.app_id,
+            "sender": {"id": self.customer["user_id"]},
+            "recipient": {"id": self.sim_oa_id},
+            "user_id_by_app": "552177279717587730",
+            "event_name": "user_send_text",
+            "message": {"text": "Chỉ ghi nhận", "msg_id": "ack-only-1"},
+            "timestamp": "1795000000000",
+        }
+        raw, sig = self.signed(payload)
+        resp = self.post_raw(raw, sig)
+        self.assertEqual(resp.json(), {"status": "queued"})
+        self.env.invalidate_all()
+        event = self.events(event_name="user_send_text")
+        self.assertEqual(event.state, "queued")
+        self.assertFalse(self.link(), "nothing processed in the request")
+        self.assert_queue_woken("zalo_oa.ir_cron_zalo_process_events")
+        self.process_events()
+        self.assertEqual(event.state, "processed")
+        self.assertIn("Chỉ ghi nhận", self.link().channel_id.message_ids[0].body)
 
     def test_same_person_in_two_oas_matched_by_phone(self):
         partner = self.env["res.partner"].create({"name": "Anh An", "mobile": "0912 345 678"})

@@ -92,6 +92,7 @@ class TestInbox(ZaloTransactionCase):
         message = self.channel.with_user(self.op_a).message_post(
             body="Dạ shop còn hàng ạ", message_type="comment"
         )
+        self.run_postcommit()
         status = self.env["zalo.message"]._format_for_messages([message.id])[message.id]
         self.assertEqual(status["state"], "failed")
         self.assertEqual(status["author_user_ids"], self.op_a.ids)

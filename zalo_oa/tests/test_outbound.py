@@ -47,9 +47,12 @@ class TestOutbound(ZaloTransactionCase):
         self.inbound = self.channel.message_ids[0]
 
     def reply(self, body="Dạ, đơn của chị đang giao ạ", **kwargs):
-        return self.channel.with_user(self.operator).message_post(
+        """The operator's reply, and the commit of its request (which sends a text)."""
+        message = self.channel.with_user(self.operator).message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_comment", **kwargs
         )
+        self.run_postcommit()
+        return message
 
     def rows(self, message):
         return self.env["zalo.message"].search(
@@ -250,8 +253,12 @@ class TestOutbound(ZaloTransactionCase):
         self.env.flush_all()
         self.env.invalidate_all()
         channel = self.channel.with_user(self.operator)
-        with self.assertQueryCount(__system__=63):  # upper bound, all nine addons installed
-            channel.message_post(
+        # upper bound, all nine addons installed: the post, then the send at its commit
+        with self.assertQueryCount(__system__=63):
+            message = channel.message_post(
                 body="Dạ vâng", message_type="comment", subtype_xmlid="mail.mt_comment"
             )
             self.env.flush_all()
+            self.env.cr.postcommit.run()
+        self.env.invalidate_all()
+        self.assertEqual(self.rows(message).state, "sent")

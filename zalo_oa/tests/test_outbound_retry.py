@@ -58,6 +58,7 @@ class TestOutboundRetry(ZaloTransactionCase):
         message = self.channel.with_user(self.operator).message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
         )
+        self.run_postcommit()  # the commit of the operator's request sends it
         return self.env["zalo.message"].search(
             [("mail_message_id", "=", message.id), ("direction", "=", "outbound")]
         )
@@ -146,6 +147,7 @@ class TestOutboundRetry(ZaloTransactionCase):
                     )
                 ]
             )
+            self.run_postcommit()
             self.env["ir.cron.trigger"].search([]).unlink()
             rows.write({"next_attempt_at": fields.Datetime.now()})
             self.run_queue()

@@ -1,11 +1,10 @@
 import logging
-import threading
 import uuid
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.addons.zalo_oa.models.zalo_event import CONCURRENCY_ERRORS
+from odoo.addons.zalo_oa.models.zalo_event import CONCURRENCY_ERRORS, may_commit
 from odoo.addons.zalo_oa.tools import messages as zalo_messages
 from odoo.addons.zalo_oa.tools import retry as zalo_retry
 from odoo.addons.zalo_oa.tools.errors import KIND_AUTH, KIND_QUOTA, KIND_TEMPLATE, ZaloError
@@ -38,10 +37,6 @@ AUTH_MAX_ATTEMPTS = 6
 NOTIFY_EVERY = 25
 
 SENT, FAILED, RETRY, STOP_OA, STOP_TEMPLATE = "sent", "failed", "retry", "stop_oa", "stop_template"
-
-
-def _testing(env):
-    return env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
 
 
 class ZaloMessage(models.Model):
@@ -186,7 +181,7 @@ class ZaloMessage(models.Model):
         if not rows:
             return summary
         rows = rows.sorted("id")
-        autocommit = bool(self.env.context.get("zalo_zbs_autocommit")) and not _testing(self.env)
+        autocommit = bool(self.env.context.get("zalo_zbs_autocommit")) and may_commit(self.env)
         Quota = self.env["zalo.zbs.quota"].sudo()
         now = fields.Datetime.now()
         stopped_oas = {}  # oa id -> (reason, kind, code, next attempt)
@@ -477,7 +472,7 @@ class ZaloMessage(models.Model):
             ],
             limit=1,
         )
-        if due and not _testing(self.env):
+        if due:
             self._trigger_queue()
         return res
 

@@ -1,5 +1,4 @@
 import re
-import threading
 from datetime import datetime, timedelta, timezone
 
 from odoo import _, api, fields, models
@@ -69,10 +68,6 @@ BUTTON_TYPES = [
 PARAGRAPH_SPLIT_RE = re.compile(r"\n\s*\n")
 #: A status webhook older than the last known change (minus clock skew) is a late retry.
 CLOCK_TOLERANCE = timedelta(minutes=2)
-
-
-def _testing(env):
-    return env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)
 
 
 def _ms_to_datetime(value):

@@ -2,6 +2,7 @@ import base64
 import logging
 
 from odoo import _, api, fields, models
+from odoo.addons.zalo_oa.models.zalo_event import may_commit
 from odoo.addons.zalo_oa.tools import messages as zalo_messages
 from odoo.addons.zalo_oa.tools import retry as zalo_retry
 from odoo.addons.zalo_oa.tools.errors import ZaloError
@@ -16,7 +17,6 @@ from .zalo_zbs_template import (
     ZALO_STATES,
     ZALO_TAGS,
     _ms_to_datetime,
-    _testing,
 )
 
 _logger = logging.getLogger(__name__)
@@ -467,7 +467,7 @@ class ZaloZbsTemplate(models.Model):
     @api.model
     def _cron_sync_templates(self):
         """Status, quality and prices of the submitted templates, and each OA's quota."""
-        auto_commit = not _testing(self.env)
+        auto_commit = may_commit(self.env)
         oas = self.env["zalo.oa"].sudo().search([("state", "=", "connected")])
         retry_at = set()
         for oa in oas:

@@ -10,15 +10,42 @@ const CONVERSATION =
 const REPLY = "Dạ shop còn size M ạ";
 
 /**
- * Websockets are off while Odoo runs tests: read the bus notifications the
- * server sent to this user and hand the Zalo status updates to the Discuss
- * service, as its bus subscription does.
+ * No cron worker runs while Odoo runs tests, and the test transaction drops
+ * post-commit hooks: run the processing and send jobs, as the cron workers of a
+ * running server do.
+ */
+async function runZaloQueues() {
+    const crons = await jsonrpc("/web/dataset/call_kw/ir.model.data/search_read", {
+        model: "ir.model.data",
+        method: "search_read",
+        args: [
+            [
+                ["module", "=", "zalo_oa"],
+                ["name", "in", ["ir_cron_zalo_process_events", "ir_cron_zalo_send_messages"]],
+            ],
+            ["res_id"],
+        ],
+        kwargs: {},
+    });
+    await jsonrpc("/web/dataset/call_kw/ir.cron/method_direct_trigger", {
+        model: "ir.cron",
+        method: "method_direct_trigger",
+        args: [crons.map(({ res_id }) => res_id)],
+        kwargs: {},
+    });
+}
+
+/**
+ * Websockets are off while Odoo runs tests: run the queues, read the bus
+ * notifications the server sent to this user and hand the Zalo status updates
+ * to the Discuss service, as its bus subscription does.
  *
  * @param {(payload: Object) => boolean} until wait for such a notification
  */
 async function deliverZaloBusNotifications(until) {
     const service = odoo.__WOWL_DEBUG__.root.env.services["zalo_oa.discuss"];
     for (let attempt = 0; attempt < 50; attempt++) {
+        await runZaloQueues();
         const { notifications } = await jsonrpc("/websocket/peek_notifications", {
             channels: [],
             last: 0,
@@ -99,14 +126,14 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_reply", {
             trigger: ".o-mail-Composer-send:enabled",
         },
         {
-            content: "Sent to Zalo",
-            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
+            content: "Sent by the queue after the commit, then delivered: updates from the bus",
+            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus`,
             async run() {
                 await deliverZaloBusNotifications(({ zalo }) => zalo.state === "delivered");
             },
         },
         {
-            content: "Delivered, updated from the bus",
+            content: "Delivered",
             trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-delivered`,
             isCheck: true,
         },
@@ -164,6 +191,13 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_retry", {
         {
             content: "Send it",
             trigger: ".o-mail-Composer-send:enabled",
+        },
+        {
+            content: "The queue sends it after the commit",
+            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus`,
+            async run() {
+                await deliverZaloBusNotifications(({ zalo }) => zalo.state === "failed");
+            },
         },
         {
             content: "Zalo refused it: the reason is shown",
@@ -245,6 +279,13 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_composer", {
         {
             content: "Send it",
             trigger: ".o-mail-Composer-send:enabled",
+        },
+        {
+            content: "The queue sends it after the commit",
+            trigger: `.o-mail-Message:contains('${CANNED}') .o-zalo-MessageStatus`,
+            async run() {
+                await deliverZaloBusNotifications(({ zalo }) => zalo.state === "sent");
+            },
         },
         {
             content: "Sent to Zalo",
@@ -341,15 +382,12 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_inbox", {
             content: "It opens; a colleague's reply waits for a retry (rate limit)",
             trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-pending`,
             async run() {
-                // The queue runs (as the cron's user) and Zalo refuses the reply this time.
-                const [{ res_id }] = await call("ir.model.data", "search_read", [
-                    [
-                        ["module", "=", "zalo_oa"],
-                        ["name", "=", "ir_cron_zalo_send_messages"],
-                    ],
-                    ["res_id"],
+                // Its retry comes due: the queue sends it, and Zalo refuses it this time.
+                const [{ id }] = await call("zalo.message", "search_read", [
+                    [["state", "=", "pending"]],
+                    ["id"],
                 ]);
-                await call("ir.cron", "method_direct_trigger", [[res_id]]);
+                await call("zalo.message", "write", [[id], { next_attempt_at: false }]);
                 await deliverZaloBusNotifications(({ zalo }) => zalo.state === "failed");
             },
         },
