@@ -37,7 +37,9 @@ def main(argv=None):
     p_test.add_argument("--keep-db", action="store_true", help="do not drop the test database")
     p_test.add_argument("--skip-lint", action="store_true", help="skip ruff and pylint-odoo")
     p_test.add_argument(
-        "--skip-wheels", action="store_true", help="skip building and installing the wheels"
+        "--skip-wheels",
+        action="store_true",
+        help="do not build the wheels: run the Odoo tests from the repository's addons path",
     )
     p_run = sub.add_parser("run", help="demo database, Zalo simulator and Odoo in the foreground")
     p_run.add_argument("--db", default="zalo_demo", help="demo database name (default zalo_demo)")

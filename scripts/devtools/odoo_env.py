@@ -1,6 +1,7 @@
 """Finding Odoo 17 (``ODOO_SRC``, an importable ``odoo``, the downloaded source), the
 Python requirements, and Odoo's command line."""
 
+import dataclasses
 import importlib.util
 import os
 import subprocess
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import devenv  # scripts/devenv.py: venv, system packages, PostgreSQL
-from devenv import ROOT, loud, say
+from devenv import CACHE, ROOT, loud, say
 
 PY = sys.executable
 
@@ -73,10 +74,40 @@ class OdooEnv:
     origin: str
     importable: bool = False
     extra_env: dict = field(default_factory=dict)
+    #: False when the addons come from installed wheels (``from_wheels``)
+    repo_on_addons_path: bool = True
 
     @property
     def addons_path_arg(self):
-        return ",".join(str(p) for p in [*self.addons_paths, ROOT])
+        paths = [*self.addons_paths, ROOT] if self.repo_on_addons_path else self.addons_paths
+        return ",".join(str(p) for p in paths)
+
+    def from_wheels(self, python):
+        """This Odoo run by ``python``, a virtual environment where the addon wheels and the
+        simulator wheel are installed: the addons path does not name this repository."""
+        return dataclasses.replace(
+            self,
+            cmd=[str(python), *self.cmd[1:]],
+            origin=f"{self.origin}; the addons and the simulator from the wheels installed "
+            f"in {Path(python).parent.parent}",
+            repo_on_addons_path=False,
+            # nothing of the caller's PYTHONPATH but Odoo's source (ODOO_SRC)
+            extra_env={**self.extra_env, "PYTHONPATH": self.extra_env.get("PYTHONPATH", "")},
+        )
+
+    def with_simulator(self):
+        """This Odoo with the addons of this repository, and the simulator (a test
+        dependency) importable from ``.cache/test-pythonpath``, which holds only a link to
+        ``zalo_simulator/`` (not the repository: no ``import zalo_oa`` by accident)."""
+        path_dir = CACHE / "test-pythonpath"
+        path_dir.mkdir(parents=True, exist_ok=True)
+        link = path_dir / "zalo_simulator"
+        if not link.is_symlink() or link.resolve() != (ROOT / "zalo_simulator").resolve():
+            link.unlink(missing_ok=True)
+            link.symlink_to(ROOT / "zalo_simulator", target_is_directory=True)
+        current = self.extra_env.get("PYTHONPATH", os.environ.get("PYTHONPATH"))
+        pythonpath = os.pathsep.join(filter(None, [str(path_dir), current]))
+        return dataclasses.replace(self, extra_env={**self.extra_env, "PYTHONPATH": pythonpath})
 
     def has_addon(self, name):
         """True when ``name`` is an importable addon (e.g. an OCA wheel in odoo/addons)."""

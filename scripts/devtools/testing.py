@@ -135,13 +135,16 @@ def analyse_odoo_log(tally, log_path, db):
     )
 
 
-def run_odoo_tests(tally, odoo, keep_db=False):
-    db = f"zalo_test_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
-    log_path = CACHE / "odoo-test.log"
+def run_odoo_tests(tally, odoo, keep_db=False, db=None, log_path=None, tags=None, e2e=True):
+    """Install the nine addons into a fresh database and run their tests (``tags``: the
+    nine addons' tests by default), then, with ``e2e``, the end-to-end tests on it."""
+    db = db or f"zalo_test_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
+    log_path = log_path or CACHE / "odoo-test.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.unlink(missing_ok=True)
-    tags = ",".join(f"/{a}" for a in ADDONS)
+    tags = tags or ",".join(f"/{a}" for a in ADDONS)
     say(f"\n== Odoo: fresh database {db}, install the nine addons, run their tests")
-    say(f"   Odoo: {odoo.origin}; log: {log_path}")
+    say(f"   Odoo: {odoo.origin}\n   addons path: {odoo.addons_path_arg}\n   log: {log_path}")
     cmd = [
         *odoo_base_args(odoo, db, free_port(), log_path),
         "-i",
@@ -157,7 +160,8 @@ def run_odoo_tests(tally, odoo, keep_db=False):
         rc = subprocess.call(cmd, cwd="/", env=env)
         say(f"   Odoo finished in {time.time() - t0:.0f}s with exit status {rc}")
         analyse_odoo_log(tally, log_path, db)
-        run_e2e(tally, odoo, db)
+        if e2e:
+            run_e2e(tally, odoo, db)
     finally:
         if keep_db:
             say(f"   Keeping database {db} (--keep-db)")
@@ -204,25 +208,35 @@ def run_e2e(tally, odoo, db):
         sim_log.close()
 
 
+WHEELS_VENV = CACHE / "wheels-venv"
+
+
 def run_packaging(tally, odoo):
-    """tests/packaging/check_wheels.py: the nine wheels build, install, and odoo -i works."""
+    """tests/packaging/check_wheels.py, up to the installation: the nine addon wheels and
+    the simulator wheel built from the working tree, checked and installed into the
+    virtual environment ``.cache/wheels-venv``. Returns the OdooEnv that runs Odoo from
+    there (None when the wheels are not installed: the Odoo tests then run from the
+    repository)."""
     say("")
     result = CACHE / "packaging.json"
     result.unlink(missing_ok=True)
     env = {**os.environ, **odoo.extra_env}
     script = ROOT / "tests" / "packaging" / "check_wheels.py"
-    rc = subprocess.call([PY, str(script), "--json", str(result)], cwd=ROOT, env=env)
+    cmd = [PY, str(script), "--worktree", "--install-only", "--venv", str(WHEELS_VENV)]
+    rc = subprocess.call([*cmd, "--json", str(result)], cwd=ROOT, env=env)
     if not result.exists():
         tally.check("packaging", False, f"{script.name} exited with {rc} and wrote no result")
-        return
+        return None
     data = json.loads(result.read_text())
     if data["status"] == 3:
-        loud("PACKAGING CHECK SKIPPED (see the line above)")
+        loud("PACKAGING CHECK SKIPPED (see the line above): the Odoo tests run from the repository")
         tally.add(skipped=1)
     for check in data["checks"]:
         tally.check(f"packaging: {check['name']}", check["ok"], check["detail"])
     if data["status"] not in (0, 3) and not any(not c["ok"] for c in data["checks"]):
         tally.check("packaging", False, f"{script.name} exited with {data['status']}")
+    python = data.get("python")
+    return odoo.from_wheels(python) if python else None
 
 
 def cmd_test(args, setup_why=None):
@@ -247,9 +261,13 @@ def cmd_test(args, setup_why=None):
             loud(f"ODOO PART FAILED: {pg_problem}")
             tally.check("PostgreSQL reachable", False, pg_problem)
         else:
-            run_odoo_tests(tally, odoo, keep_db=args.keep_db)
-            if not args.skip_wheels:
-                run_packaging(tally, odoo)
+            # The addons' tests run from their installed wheels (with the simulator's),
+            # with an addons path that does not name this repository; from the repository
+            # only with --skip-wheels or when the wheels cannot be built here.
+            from_wheels = None if args.skip_wheels else run_packaging(tally, odoo)
+            if from_wheels is None:
+                say("\n   The Odoo tests run from this repository's addons path.")
+            run_odoo_tests(tally, from_wheels or odoo.with_simulator(), keep_db=args.keep_db)
     if tally.problems:
         say("\nProblems:")
         for problem in tally.problems:

@@ -1,25 +1,34 @@
 #!/usr/bin/env python3
-"""Build the nine addons as OCA-style wheels and install Odoo from them.
+"""Build the nine addons and the simulator as wheels and run the addons' tests from them.
 
-    python3 tests/packaging/check_wheels.py [--worktree] [--all] [--keep] [--json FILE]
+    python3 tests/packaging/check_wheels.py [--worktree] [--test-tags TAGS] [--install-only]
+                                            [--venv DIR] [--db NAME] [--keep] [--json FILE]
 
-Run by ``make test`` (step "packaging"), or alone. With the Python that has Odoo 17 (the one
-``make test`` uses: the system one, or ``.cache/venv/bin/python``):
+With the Python that has Odoo 17 (the one ``make test`` uses: the system one, or
+``.cache/venv/bin/python``):
 
 1. clones the committed HEAD of this repository into a scratch directory (whool packages the
-   files under git control; ``--worktree`` builds from the working tree instead, which
-   includes uncommitted changes to tracked files but never untracked files);
-2. creates a scratch virtual environment that sees the packages of this Python (Odoo 17,
-   ``odoo-addon-helpdesk_mgmt``, ...) without being able to change them;
-3. builds the nine wheels with pip and the build backend declared in each addon's
-   ``pyproject.toml`` (whool, from PyPI), and checks their names (``odoo-addon-<addon>``),
-   versions (the manifest's) and dependencies;
-4. installs them into the scratch environment, checks that Odoo finds every addon there
-   without ``--addons-path`` naming this repository, and installs ``zalo_oa`` (``--all``: the
-   nine) into a fresh database, which is dropped afterwards.
+   files under git control); ``--worktree`` adds the working tree to that clone (changes,
+   deletions and new files that git does not ignore, staged there): what ``git add -A``
+   and a commit would build;
+2. creates a virtual environment (scratch, or ``--venv DIR``, recreated) that sees the
+   packages of this Python (Odoo 17, ``odoo-addon-helpdesk_mgmt``, ...) without being able
+   to change them;
+3. builds the nine addon wheels (``odoo-addon-<addon>``, whool) and the simulator's
+   (``zalo-simulator``, the addons' test dependency) with pip and the build backend of each
+   ``pyproject.toml``, and checks their names, versions and dependencies;
+4. installs them into the environment and checks that Odoo finds every addon there, and
+   Python the simulator, with an addons path that does not name this repository;
+5. (not with ``--install-only``) installs the nine addons into a fresh database from there
+   and runs their Odoo tests (``--test-tags``, default: the nine addons' tests), with the
+   log analysis of ``make test`` (failures, ``ERROR`` lines, uninstalled addons); the
+   database is dropped afterwards.
+
+``make test`` runs steps 1-4 with ``--worktree --install-only --venv .cache/wheels-venv`` and then
+its Odoo tests and end-to-end tests with the Odoo of that environment.
 
 Exit status 0 when every check passed, 1 when one failed, 3 when the check cannot run here
-(no git checkout, or the build backend cannot be installed).
+(no git checkout, Odoo not pip-installed, or a build backend cannot be installed).
 """
 
 from __future__ import annotations
@@ -32,7 +41,6 @@ import os
 import re
 import shutil
 import site
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -44,12 +52,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-# the addon list and database clean-up of scripts/dev.py (no Odoo import)
-from devtools.database import drop_db  # noqa: E402
-from devtools.odoo_env import ADDONS  # noqa: E402
+# the addon list, database clean-up and Odoo test run of scripts/dev.py
+from devtools.odoo_env import ADDONS, find_odoo  # noqa: E402
+from devtools.testing import Tally, run_odoo_tests  # noqa: E402
+
+SIMULATOR = "zalo_simulator"
 
 SKIP = 3
-LOG_LEVEL_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
 
 
 def say(msg=""):
@@ -81,20 +90,46 @@ def manifest(addon_dir):
 
 
 def source_tree(tmp, worktree):
-    if worktree:
-        return ROOT
     src = tmp / "src"
     proc = run(["git", "clone", "--quiet", "--no-checkout", ROOT, src])
     if proc.returncode == 0:
         proc = run(["git", "-C", src, "checkout", "--quiet", "HEAD"])
     if proc.returncode != 0:
         raise RuntimeError(f"git clone of {ROOT} failed: {proc.stderr.strip()}")
+    if worktree:
+        _add_worktree(src)
     return src
 
 
-def scratch_venv(tmp):
+def _git_files(repo, *options):
+    proc = run(["git", "-C", repo, "ls-files", "-z", *options])
+    if proc.returncode != 0:
+        raise RuntimeError(f"git ls-files in {repo} failed: {proc.stderr.strip()}")
+    return {name for name in proc.stdout.split("\0") if name}
+
+
+def _add_worktree(src):
+    """Copy the working tree's files that git does not ignore over the clone, remove the
+    ones deleted here, and stage it all: whool lists the files with ``git ls-files``."""
+    wanted = _git_files(ROOT, "--cached", "--others", "--exclude-standard")
+    for name in sorted(wanted | _git_files(src)):
+        here, there = ROOT / name, src / name
+        if there.is_symlink() or there.exists():
+            there.unlink()
+        if name in wanted and (here.is_symlink() or here.is_file()):
+            there.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(here, there, follow_symlinks=False)
+    proc = run(["git", "-C", src, "add", "-A"])
+    if proc.returncode != 0:
+        raise RuntimeError(f"git add in the copy of the working tree failed: {proc.stderr}")
+
+
+def scratch_venv(venv):
     """A venv whose site-packages come first, then those of this Python (read only)."""
-    venv = tmp / "venv"
+    if venv.exists():
+        if not (venv / "pyvenv.cfg").is_file():
+            raise RuntimeError(f"{venv} exists and is not a virtual environment: not replaced")
+        shutil.rmtree(venv)
     base = getattr(sys, "_base_executable", None) or sys.executable
     proc = run([base, "-m", "venv", venv])
     if proc.returncode != 0:
@@ -151,25 +186,31 @@ def check_metadata(checks, wheels, src):
         )
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def check_simulator_wheel(checks, wheels):
+    found = [w for w in wheels if w.name.startswith(f"{SIMULATOR}-")]
+    if not checks.add("wheel zalo-simulator built", len(found) == 1, f"found {found}"):
+        return
+    with zipfile.ZipFile(found[0]) as zf:
+        meta_name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        meta = Parser().parsestr(zf.read(meta_name).decode())
+        files = zf.namelist()
+    requires = meta.get_all("Requires-Dist") or []
+    problems = []
+    if meta["Name"] != "zalo-simulator":
+        problems.append(f"name {meta['Name']}")
+    for needed in ("requests", "werkzeug"):
+        if not any(r.lower().startswith(needed) for r in requires):
+            problems.append(f"no requirement on {needed}")
+    for needed in ("server.py", "__main__.py", "static/index.html"):
+        if f"{SIMULATOR}/{needed}" not in files:
+            problems.append(f"no {SIMULATOR}/{needed} in the wheel")
+    checks.add(
+        f"wheel zalo-simulator: {meta['Name']} {meta['Version']}", not problems, "; ".join(problems)
+    )
 
 
-def module_states(db, names):
-    import psycopg2
-
-    conn = psycopg2.connect(dbname=db, connect_timeout=5)
-    try:
-        with conn.cursor() as cr:
-            cr.execute("SELECT name, state FROM ir_module_module WHERE name = ANY(%s)", (names,))
-            return dict(cr.fetchall())
-    finally:
-        conn.close()
-
-
-def check_install(checks, py, tmp, install_all, keep):
+def check_found(checks, py, tmp):
+    """Odoo finds every addon, and Python the simulator, in the installed wheels."""
     site_dir = run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
     site_dir = Path(site_dir.stdout.strip())
     addons_path = ",".join(str(p) for p in odoo_own_addons_paths())
@@ -181,52 +222,49 @@ def check_install(checks, py, tmp, install_all, keep):
     )
     proc = run([py, "-c", code, *ADDONS], cwd=tmp, env=_clean_env())
     paths = dict(line.split(" ", 1) for line in proc.stdout.splitlines() if " " in line)
+    ok_all = True
     for addon in ADDONS:
         path = paths.get(addon, "")
-        ok = path.startswith(str(site_dir)) and ROOT not in Path(path).parents
-        checks.add(f"Odoo finds {addon} in the installed wheel", ok, path or proc.stderr[-300:])
-    to_install = ADDONS if install_all else ["zalo_oa"]
-    db = f"zalo_wheels_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
-    log = tmp / "odoo-install.log"
-    say(f"   odoo -i {','.join(to_install)} in the fresh database {db} (log: {log}) ...")
-    t0 = time.time()
-    try:
-        proc = run(
-            [
-                py,
-                "-m",
-                "odoo",
-                f"--addons-path={addons_path}",
-                "-d",
-                db,
-                "-i",
-                ",".join(to_install),
-                "--stop-after-init",
-                "--without-demo=all",
-                "--max-cron-threads=0",
-                f"--http-port={free_port()}",
-                "--http-interface=127.0.0.1",
-                "--log-level=warn",
-                f"--logfile={log}",
-            ],
-            cwd=tmp,
-            env=_clean_env(),
+        ok = bool(path) and Path(path).is_relative_to(site_dir)
+        ok_all &= checks.add(
+            f"Odoo finds {addon} in the installed wheel", ok, path or proc.stderr[-300:]
         )
-        text = log.read_text(errors="replace") if log.exists() else ""
-        bad = [line for line in text.splitlines() if LOG_LEVEL_RE.match(line)]
-        states = module_states(db, to_install)
-        not_installed = [a for a in to_install if states.get(a) != "installed"]
-        checks.add(
-            f"odoo -i {','.join(to_install)} from the wheels ({time.time() - t0:.0f}s)",
-            proc.returncode == 0 and not not_installed and not bad,
-            f"exit {proc.returncode}; not installed: {not_installed}; "
-            f"{len(bad)} ERROR line(s){': ' + bad[0][:300] if bad else ''}",
-        )
-    finally:
-        if keep:
-            say(f"   keeping database {db} (--keep)")
-        else:
-            drop_db(db)
+    proc = run(
+        [py, "-c", f"import {SIMULATOR}; print({SIMULATOR}.__file__)"], cwd=tmp, env=_clean_env()
+    )
+    path = proc.stdout.strip()
+    ok = bool(path) and Path(path).is_relative_to(site_dir)
+    ok_all &= checks.add(
+        "the simulator is imported from its installed wheel", ok, path or proc.stderr[-300:]
+    )
+    return ok_all
+
+
+def run_tests(checks, py, tmp, args):
+    """The nine addons installed from the wheels into a fresh database, their tests run."""
+    odoo, why = find_odoo()
+    if odoo is None:
+        checks.add("Odoo tests from the wheels", False, f"Odoo not found: {why}")
+        return
+    tally = Tally()
+    db = args.db or f"zalo_wheels_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
+    wheels_odoo = odoo.from_wheels(py)
+    run_odoo_tests(
+        tally,
+        wheels_odoo,
+        keep_db=args.keep,
+        db=db,
+        log_path=tmp / "odoo-test.log",
+        tags=args.test_tags,
+        e2e=False,
+    )
+    for problem in tally.problems:
+        say(f"   - {problem}")
+    checks.add(
+        f"Odoo tests of the addons from the wheels: {tally.line()}",
+        tally.failed == 0 and tally.passed > 0,
+        "; ".join(tally.problems) or "no test ran",
+    )
 
 
 def _clean_env():
@@ -237,19 +275,31 @@ def _clean_env():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--worktree", action="store_true", help="build from the working tree")
-    parser.add_argument("--all", action="store_true", help="install the nine addons")
+    parser.add_argument(
+        "--worktree", action="store_true", help="build HEAD plus the working tree's changes"
+    )
+    parser.add_argument(
+        "--test-tags", help="Odoo --test-tags of the run (default: the nine addons' tests)"
+    )
+    parser.add_argument(
+        "--install-only", action="store_true", help="stop after installing the wheels"
+    )
+    parser.add_argument("--venv", type=Path, help="(re)create the environment here and keep it")
+    parser.add_argument("--db", help="name of the test database (default: a new name)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch dir and database")
     parser.add_argument("--json", type=Path, help="write the checks to this file")
     args = parser.parse_args(argv)
     checks = Checks()
     t0 = time.time()
-    say("== packaging: build the nine wheels, install them, odoo -i from them")
-    status = _run(checks, args)
+    say("== packaging: build the nine addon wheels and the simulator's, install them")
+    status, python = _run(checks, args)
     if status == 0 and checks.failed:
         status = 1
     if args.json:
-        args.json.write_text(json.dumps({"status": status, "checks": checks.results}))
+        result = {"status": status, "checks": checks.results}
+        if python and args.venv:
+            result["python"] = str(python)
+        args.json.write_text(json.dumps(result))
     say(
         f"   packaging: {len(checks.results) - len(checks.failed)} passed, "
         f"{len(checks.failed)} failed in {time.time() - t0:.0f}s"
@@ -258,16 +308,17 @@ def main(argv=None):
 
 
 def _run(checks, args):
+    """Returns (status, the environment's python when the wheels are installed and found)."""
     if run(["git", "-C", ROOT, "rev-parse", "--git-dir"]).returncode != 0:
         say(f"   SKIPPED: {ROOT} is not a git checkout (whool packages the files git tracks)")
-        return SKIP
+        return SKIP, None
     try:
         import psycopg2  # noqa: F401
 
         import odoo  # noqa: F401
     except ImportError as exc:
         say(f"   SKIPPED: {sys.executable} has no Odoo 17 ({exc}); run it with that Python")
-        return SKIP
+        return SKIP, None
     try:
         importlib.metadata.version("odoo")
     except importlib.metadata.PackageNotFoundError:
@@ -276,33 +327,44 @@ def _run(checks, args):
             "and the wheels depend on the 'odoo' distribution. Install it with: "
             "pip install -e $ODOO_SRC --config-settings editable_mode=compat"
         )
-        return SKIP
+        return SKIP, None
     tmp = Path(tempfile.mkdtemp(prefix="zalo-wheels-"))
+    python = None
     try:
         src = source_tree(tmp, args.worktree)
-        py = scratch_venv(tmp)
+        venv = args.venv.resolve() if args.venv else tmp / "venv"
+        py = scratch_venv(venv)
         dist = tmp / "dist"
-        say(f"   pip wheel {len(ADDONS)} addons from {src} (build backend from pyproject.toml)")
+        projects = [src / a for a in ADDONS] + [src / SIMULATOR]
+        say(
+            f"   pip wheel {len(ADDONS)} addons and the simulator from "
+            f"{'HEAD + the working tree' if args.worktree else 'HEAD'} (build backends from "
+            "pyproject.toml)"
+        )
         proc = run(
-            [py, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", dist]
-            + [src / a for a in ADDONS],
-            cwd=tmp,
+            [py, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", dist, *projects], cwd=tmp
         )
         if proc.returncode != 0:
             tail = (proc.stderr or proc.stdout)[-1500:]
-            if "whool" in tail and ("No matching distribution" in tail or "Could not" in tail):
-                say(f"   SKIPPED: the build backend whool cannot be installed:\n{tail}")
-                return SKIP
-            checks.add("pip wheel of the nine addons", False, tail)
-            return 1
+            if "No matching distribution" in tail and ("whool" in tail or "setuptools" in tail):
+                say(f"   SKIPPED: a build backend cannot be installed:\n{tail}")
+                return SKIP, None
+            checks.add("pip wheel of the nine addons and the simulator", False, tail)
+            return 1, None
         wheels = sorted(dist.glob("*.whl"))
         check_metadata(checks, wheels, src)
+        check_simulator_wheel(checks, wheels)
         proc = run([py, "-m", "pip", "install", "--quiet", *wheels], cwd=tmp)
         if not checks.add(
-            "pip install of the nine wheels", proc.returncode == 0, proc.stderr[-1500:]
+            "pip install of the nine wheels and the simulator's",
+            proc.returncode == 0,
+            proc.stderr[-1500:],
         ):
-            return 1
-        check_install(checks, py, tmp, args.all, args.keep)
+            return 1, None
+        if check_found(checks, py, tmp):
+            python = py
+        if python and not args.install_only:
+            run_tests(checks, py, tmp, args)
     except RuntimeError as exc:
         checks.add("packaging set-up", False, str(exc))
     finally:
@@ -310,7 +372,7 @@ def _run(checks, args):
             say(f"   keeping {tmp} (--keep)")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return 0, python
 
 
 if __name__ == "__main__":

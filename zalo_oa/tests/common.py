@@ -1,35 +1,57 @@
-"""Shared test helpers: the Zalo platform simulator, in-process, on a free port.
+"""Shared test helpers: Zalo played by the simulator, or by a mock of the client seam.
 
-The simulator lives at the repository root (``zalo_simulator/``); Odoo tests talk to
-it over loopback, never to Zalo (the client refuses other hosts while tests run).
+Two ways to stand in for Zalo; pick the lighter one that can show what the test asserts:
+
+* :class:`ZaloTransactionCase` / :class:`ZaloHttpCase`: the Zalo simulator (the
+  ``zalo-simulator`` distribution, ``zalo_simulator/`` in the repository, a *test
+  dependency* of these addons), in-process on a free port, reached over loopback. It keeps
+  state like Zalo (customers, conversation history, templates, quotas, tokens), delivers
+  receipts and injects faults: use it for flows, history look-ups, templates, OAuth.
+* :class:`ZaloMockTransactionCase` / :func:`mock_zalo_api`: Zalo's answers scripted one
+  by one at the HTTP seam of the clients, calls recorded, no simulator needed (like
+  ``mockSMSGateway`` of ``sms``): use it for a send and its success or failure, a given
+  Zalo error code, a network error, a download.
+
+Odoo tests never reach Zalo: the client refuses other hosts than loopback while tests run
+(and Odoo's test framework blocks external requests).
 """
 
 import itertools
 import json
-import sys
 import time
-from pathlib import Path
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from unittest.mock import patch
+from urllib.parse import urlsplit
+
+import requests
+from requests.structures import CaseInsensitiveDict
 
 from odoo.tests import HttpCase, TransactionCase
 
 from ..tools.oauth import TokenResponse
+from ..tools.transport import BaseClient
 from ..tools.webhook import compute_signature
 
 _SEQ = itertools.count(1)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 
 def simulator_class():
-    if not (REPO_ROOT / "zalo_simulator").is_dir():
-        raise RuntimeError(
-            f"The Zalo simulator is expected in {REPO_ROOT}/zalo_simulator; run the tests "
-            "from a clone of the repository."
-        )
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-    from zalo_simulator.server import Simulator
-
+    """The simulator, imported as the installed package it is (never from a path)."""
+    try:
+        from zalo_simulator.server import Simulator
+    except ModuleNotFoundError as exc:
+        if exc.name != "zalo_simulator":
+            raise
+        raise ModuleNotFoundError(
+            "The Zalo simulator is not installed in the Python that runs Odoo: it is a test "
+            "dependency of the Zalo OA addons. Install it from a clone of the repository "
+            "with 'pip install ./zalo_simulator' (the 'zalo-simulator' distribution), or put "
+            "a directory that contains zalo_simulator/ on PYTHONPATH; 'make test' does it "
+            "by itself.",
+            name="zalo_simulator",
+        ) from exc
     return Simulator
 
 
@@ -175,3 +197,222 @@ class ZaloHttpCase(ZaloSimulatorMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.start_simulator()
+
+
+# ------------------------------------------------------------ mock of the client seam
+
+
+@dataclass
+class ZaloCall:
+    """One HTTP request a Zalo client made, as the mock saw it."""
+
+    method: str
+    url: str
+    params: Any = None
+    json: Any = None
+    data: Any = None
+    files: Any = None
+    headers: dict = field(default_factory=dict)
+    #: what the mock answered: the JSON body (a dict), bytes, or the exception raised
+    answer: Any = None
+
+    @property
+    def path(self):
+        return urlsplit(self.url).path
+
+    @property
+    def query(self):
+        """The ``data`` parameter of openapi GET calls, decoded (other params as they are)."""
+        params = dict(self.params or {})
+        if isinstance(params.get("data"), str):
+            return json.loads(params["data"])
+        return params
+
+
+@dataclass
+class _Script:
+    endpoint: str
+    answer: Any
+    status: int
+    headers: dict
+    count: Any  # int, or None: every call
+
+
+class ZaloApiMock:
+    """Zalo's side of the wire for :func:`mock_zalo_api`: scripted answers, recorded calls.
+
+    Answers are looked up by ``endpoint``, a part of the URL (``"/v3.0/oa/message/cs"``,
+    ``"/message/template"``, or a media URL); the first matching script that is not used
+    up answers. Unscripted calls get a plausible success: a new ``message_id`` for a send,
+    an ``attachment_id`` / ``token`` for an upload, a token pair for ``/access_token``, an
+    empty list for the conversation history, ``{}`` for the rest, 404 for a download.
+    """
+
+    def __init__(self):
+        self.calls = []
+        self._scripts = []
+        self._ids = itertools.count(1)
+
+    # ------------------------------------------------------------ scripting
+
+    def answer(self, endpoint, body=None, *, status=200, headers=None, count=1):
+        """Answer the next ``count`` calls to ``endpoint`` (``count=None``: all of them)
+        with ``body``: a JSON body (dict or list), raw ``bytes`` (a download), or an
+        exception to raise instead of answering (``requests.ConnectTimeout()``...)."""
+        self._scripts.append(_Script(endpoint, body, status, dict(headers or {}), count))
+        return self
+
+    def error(self, endpoint, code, message="Zalo error", *, status=200, count=1):
+        """Zalo refuses: ``{"error": code, "message": message}`` (HTTP 200, as Zalo does)."""
+        return self.answer(
+            endpoint, {"error": code, "message": message}, status=status, count=count
+        )
+
+    def network_error(self, endpoint, exception=None, *, count=1):
+        """No answer. By default the connection is refused: Zalo never saw the request.
+        Pass ``requests.ReadTimeout()`` for an answer lost after sending (uncertain)."""
+        exception = exception or requests.ConnectionError(ConnectionRefusedError(111, "refused"))
+        return self.answer(endpoint, exception, count=count)
+
+    def reset(self):
+        self.calls.clear()
+        self._scripts.clear()
+
+    def calls_to(self, endpoint):
+        return [call for call in self.calls if endpoint in call.url]
+
+    # ------------------------------------------------- the requests.Session part
+
+    def request(self, method, url, params=None, json=None, data=None, files=None, **kwargs):
+        call = ZaloCall(
+            method=method.upper(),
+            url=url,
+            params=params,
+            json=json,
+            data=data,
+            files=files,
+            headers=dict(kwargs.get("headers") or {}),
+        )
+        self.calls.append(call)
+        script = next(
+            (s for s in self._scripts if s.endpoint in url and s.count != 0),
+            None,
+        )
+        if script is None:
+            answer, status, headers = self._default(call, kwargs.get("stream"))
+        else:
+            if script.count is not None:
+                script.count -= 1
+            answer, status, headers = script.answer, script.status, script.headers
+        call.answer = answer
+        if isinstance(answer, BaseException):
+            raise answer
+        return self._response(url, answer, status, headers)
+
+    def close(self):
+        pass
+
+    def _default(self, call, stream):
+        if stream:  # a media download nobody scripted
+            return {"error": 404, "message": "not found"}, 404, {}
+        ident = f"mock{next(self._ids):06d}"
+        path = call.path
+        data = {}
+        if path.endswith(("/message/cs", "/message/template")):
+            recipient = (call.json or {}).get("recipient") or {}
+            data = {"message_id": ident, "msg_id": ident, "user_id": recipient.get("user_id")}
+            data["sent_time"] = str(int(time.time() * 1000))
+        elif path.endswith("/upload/file"):
+            data = {"token": ident}
+        elif "/upload/" in path:
+            data = {"attachment_id": ident}
+        elif path.endswith("/oa/conversation"):
+            data = []
+        elif path.endswith("/access_token"):
+            body = {
+                "access_token": f"mock-access-{ident}",
+                "refresh_token": f"mock-refresh-{ident}",
+                "expires_in": "90000",
+            }
+            return body, 200, {}
+        return {"error": 0, "message": "Success", "data": data}, 200, {}
+
+    @staticmethod
+    def _response(url, answer, status, headers):
+        response = requests.Response()
+        response.url = url
+        response.status_code = status
+        headers = CaseInsensitiveDict(headers)
+        if isinstance(answer, bytes):
+            response._content = answer
+            headers.setdefault("Content-Type", "application/octet-stream")
+        else:
+            response._content = json.dumps(answer).encode()
+            headers.setdefault("Content-Type", "application/json")
+        headers.setdefault("Content-Length", str(len(response._content)))
+        response._content_consumed = True
+        response.headers = headers
+        response.encoding = "utf-8"
+        return response
+
+
+@contextmanager
+def mock_zalo_api():
+    """Zalo answered in-process at the HTTP seam of the clients (``ZaloClient`` and
+    ``OAuthClient``), like ``mockSMSGateway`` of ``sms``::
+
+        with mock_zalo_api() as zalo:
+            zalo.error("/v3.0/oa/message/cs", -213, "User has not interacted")
+            message = channel.message_post(...)
+            self.assertEqual(zalo.calls_to("/message/cs")[0].json["message"], {...})
+
+    Everything above HTTP runs for real: ``zalo.oa._zalo_call``, the token refresh, the
+    payloads, headers and URLs (Zalo's own, unless the test sets others), the error
+    classification and the API log. See :class:`ZaloApiMock` for the scripting.
+    """
+    zalo = ZaloApiMock()
+    with patch.object(BaseClient, "session", property(lambda _client: zalo)):
+        yield zalo
+
+
+class ZaloMockMixin:
+    """Mixed in before ZaloTransactionCase: Zalo is :func:`mock_zalo_api` (``self.zalo``,
+    emptied before each test) instead of the simulator, which need not be installed.
+
+    The helpers of ZaloSimulatorMixin keep working (``create_oa``, ``receive``,
+    ``receive_text`` with a customer dict such as ``{"user_id": "..."}``); ``connect_oa``
+    stores made-up tokens without calling Zalo, and ``self.sim`` is None.
+    """
+
+    @classmethod
+    def start_simulator(cls):
+        cls.sim = None
+        cls.app_id = "1234567890123456789"
+        cls.app_secret = "mock-app-secret-0123456789"
+        cls.sim_oa_id = "4318000000000000001"
+        cls.oa_secret = "mock-oa-secret-key-0123456789"
+        context = mock_zalo_api()
+        cls.zalo = context.__enter__()
+        cls.addClassCleanup(context.__exit__, None, None, None)
+
+    @classmethod
+    def connect_oa(cls, oa):
+        ident = next(_SEQ)
+        oa._store_tokens(
+            TokenResponse(
+                access_token=f"mock-access-token-{ident}",
+                refresh_token=f"mock-refresh-token-{ident}",
+                expires_in=90000,
+            )
+        )
+        oa.sudo().oa_id = cls.sim_oa_id
+        oa.env.flush_all()  # committed: a token refresh reads them in its own transaction
+        return {"oa_id": cls.sim_oa_id}
+
+    def setUp(self):
+        super().setUp()
+        self.zalo.reset()
+
+
+class ZaloMockTransactionCase(ZaloMockMixin, ZaloTransactionCase):
+    pass

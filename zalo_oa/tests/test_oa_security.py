@@ -1,14 +1,14 @@
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import ZaloTransactionCase
+from .common import ZaloMockTransactionCase
 
 SECRETS = ["app_secret", "oa_secret_key", "access_token", "refresh_token"]
 STORED = [f"{name}_enc" for name in SECRETS] + ["oauth_verifier_enc", "oauth_nonce"]
 
 
 @tagged("post_install", "-at_install")
-class TestOASecurity(ZaloTransactionCase):
+class TestOASecurity(ZaloMockTransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -2,13 +2,14 @@ import base64
 import io
 from datetime import timedelta
 
+import requests
 from PIL import Image
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import ZaloTransactionCase
+from .common import ZaloMockTransactionCase, ZaloTransactionCase
 
 
 def png_bytes(color="red"):
@@ -20,8 +21,9 @@ def png_bytes(color="red"):
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@tagged("post_install", "-at_install")
-class TestOutbound(ZaloTransactionCase):
+class OutboundFixtures:
+    """A customer who just wrote, and replies of an operator; Zalo is the subclass's."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -32,15 +34,14 @@ class TestOutbound(ZaloTransactionCase):
             name="Anh Tuấn",
         )
 
+    def new_customer(self):
+        return {"user_id": "8150000000000000001"}
+
     def setUp(self):
         super().setUp()
-        self.sim.clear_faults()
-        self.sim.clear_requests()
         self.oa = self.create_oa(operator_ids=[(6, 0, self.operator.ids)])
         self.connect_oa(self.oa)
-        self.customer = self.sim.add_customer(
-            name="Phạm Thu Hà", last_interaction_ms=self.sim.store.now_ms()
-        )
+        self.customer = self.new_customer()
         self.receive_text(self.oa, self.customer, "Cho em hỏi đơn hàng", msg_id="in-quote-1")
         self.link = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)])
         self.channel = self.link.channel_id
@@ -59,8 +60,29 @@ class TestOutbound(ZaloTransactionCase):
             [("mail_message_id", "=", message.id), ("direction", "=", "outbound")], order="id"
         )
 
+    def _drain(self, times=5):
+        """Run the queue as if each retry's time (and each grace period) had come."""
+        for _i in range(times):
+            past = fields.Datetime.now() - timedelta(seconds=1)
+            self.env["zalo.message"].search([("state", "in", ("pending", "uncertain"))]).write(
+                {"next_attempt_at": past}
+            )
+            self.env["zalo.message"].search([("state", "=", "uncertain")]).write(
+                {"uncertain_since": past - timedelta(hours=1)}
+            )
+            self.env["zalo.message"]._cron_send_messages()
+
+
+@tagged("post_install", "-at_install")
+class TestOutbound(OutboundFixtures, ZaloMockTransactionCase):
+    """Sends and their failures, Zalo's answers scripted (mock_zalo_api)."""
+
     def cs_calls(self):
-        return list(self.sim.requests(path="/v3.0/oa/message/cs"))
+        return self.zalo.calls_to("/v3.0/oa/message/cs")
+
+    def sent_to_zalo(self):
+        """The CS sends Zalo accepted."""
+        return [c for c in self.cs_calls() if isinstance(c.answer, dict) and not c.answer["error"]]
 
     def attachment(self, name, content, mimetype):
         return self.env["ir.attachment"].create(
@@ -81,20 +103,24 @@ class TestOutbound(ZaloTransactionCase):
         self.assertEqual(row.state, "sent")
         self.assertTrue(row.zalo_msg_id)
         call = self.cs_calls()[-1]
+        self.assertEqual(call.url, "https://openapi.zalo.me/v3.0/oa/message/cs")
+        self.assertEqual(call.headers["access_token"], self.oa.sudo().access_token)
         self.assertEqual(
-            call["body"]["json"],
+            call.json,
             {
                 "recipient": {"user_id": self.customer["user_id"]},
                 "message": {"text": "Dạ, đơn của chị đang giao ạ"},
             },
         )
-        self.assertEqual(call["response"]["json"]["error"], 0)
+        self.assertEqual(row.zalo_msg_id, call.answer["data"]["message_id"])
+        log = self.env["zalo.api.log"].search([("endpoint", "=", "/v3.0/oa/message/cs")])
+        self.assertEqual(len(log), 1)
         formatted = message.message_format()[0]
         self.assertEqual(formatted["zalo"]["state"], "sent")
 
     def test_reply_quotes_the_customer_message(self):
         self.reply(parent_id=self.inbound.id)
-        message_json = self.cs_calls()[-1]["body"]["json"]["message"]
+        message_json = self.cs_calls()[-1].json["message"]
         self.assertEqual(message_json["quote_message_id"], "in-quote-1")
 
     def test_image_pdf_and_order(self):
@@ -105,20 +131,18 @@ class TestOutbound(ZaloTransactionCase):
         self.assertEqual(rows.mapped("content_type"), ["text", "image", "file"])
         self.env["zalo.message"]._cron_send_messages()
         self.assertEqual(rows.mapped("state"), ["sent", "sent", "sent"])
-        uploads = self.sim.requests(path="/v2.0/oa/upload/")
-        self.assertEqual([u["path"].rsplit("/", 1)[-1] for u in uploads], ["image", "file"])
-        self.assertEqual(uploads[0]["body"]["files"]["file"]["content_type"], "image/png")
-        calls = [c["body"]["json"]["message"] for c in self.cs_calls()]
+        uploads = self.zalo.calls_to("/v2.0/oa/upload/")
+        self.assertEqual([u.path.rsplit("/", 1)[-1] for u in uploads], ["image", "file"])
+        _name, content, mimetype = uploads[0].files["file"]
+        self.assertEqual((content, mimetype), (png_bytes(), "image/png"))
+        calls = [c.json["message"] for c in self.cs_calls()]
         self.assertEqual(calls[0], {"text": "Mẫu và báo giá ạ"})
         element = calls[1]["attachment"]["payload"]["elements"][0]
         self.assertEqual(element["media_type"], "image")
-        self.assertEqual(
-            element["attachment_id"], uploads[0]["response"]["json"]["data"]["attachment_id"]
-        )
+        self.assertEqual(element["attachment_id"], uploads[0].answer["data"]["attachment_id"])
         self.assertEqual(calls[2]["attachment"]["type"], "file")
         self.assertEqual(
-            calls[2]["attachment"]["payload"]["token"],
-            uploads[1]["response"]["json"]["data"]["token"],
+            calls[2]["attachment"]["payload"]["token"], uploads[1].answer["data"]["token"]
         )
 
     def test_receipts_move_state(self):
@@ -167,27 +191,10 @@ class TestOutbound(ZaloTransactionCase):
         self.assertEqual(row.failure_kind, "window")
         self.assertEqual(len(self.cs_calls()), before)
 
-    def _drain(self, times=5):
-        """Run the queue as if each retry's time (and each grace period) had come."""
-        for _i in range(times):
-            past = fields.Datetime.now() - timedelta(seconds=1)
-            self.env["zalo.message"].search([("state", "in", ("pending", "uncertain"))]).write(
-                {"next_attempt_at": past}
-            )
-            self.env["zalo.message"].search([("state", "=", "uncertain")]).write(
-                {"uncertain_since": past - timedelta(hours=1)}
-            )
-            self.env["zalo.message"]._cron_send_messages()
-
-    def _oa_messages_in_sim(self):
-        return [
-            m
-            for m in self.sim.store.messages.values()
-            if m.user_id == self.customer["user_id"] and m.direction == "oa"
-        ]
-
     def test_rate_limit_then_sent_exactly_once(self):
-        self.sim.add_fault(match="/v3.0/oa/message/cs", error=-32, count=2)
+        self.zalo.error(
+            "/v3.0/oa/message/cs", -32, "Your application reached limit call api", count=2
+        )
         message = self.reply()
         row = self.rows(message)
         self.assertEqual(row.state, "pending")
@@ -196,19 +203,34 @@ class TestOutbound(ZaloTransactionCase):
         self._drain()
         self.assertEqual(row.state, "sent")
         self.assertEqual(row.attempts, 3)
-        self.assertEqual(len(self._oa_messages_in_sim()), 1)
+        self.assertEqual(len(self.cs_calls()), 3)
+        self.assertEqual(len(self.sent_to_zalo()), 1)
 
-    def test_server_errors_then_sent_exactly_once(self):
-        self.sim.add_fault(match="/v3.0/oa/message/cs", http_status=503, count=3)
-        message = self.reply()
-        # A 5xx may come after Zalo took the message: checked in Zalo's history first.
-        self.assertEqual(self.rows(message).state, "uncertain")
+    def test_network_error_before_sending_is_retried(self):
+        """Nothing reached Zalo (connection refused): no history check, a plain retry."""
+        self.zalo.network_error("/v3.0/oa/message/cs")
+        row = self.rows(self.reply())
+        self.assertEqual(row.state, "pending")
+        self.assertEqual(row.failure_kind, "network")
         self._drain()
-        self.assertEqual(self.rows(message).state, "sent")
-        self.assertEqual(len(self._oa_messages_in_sim()), 1)
+        self.assertEqual(row.state, "sent")
+        self.assertFalse(self.zalo.calls_to("/oa/conversation"))
+        self.assertEqual(len(self.sent_to_zalo()), 1)
+
+    def test_answer_lost_after_sending_is_looked_for_first(self):
+        """The request may have reached Zalo: its history is read before sending again."""
+        self.zalo.network_error("/v3.0/oa/message/cs", requests.ReadTimeout("mock"))
+        row = self.rows(self.reply())
+        self.assertEqual(row.state, "uncertain")
+        self._drain()
+        self.assertEqual(row.state, "sent")
+        history = self.zalo.calls_to("/v2.0/oa/conversation")
+        self.assertTrue(history)
+        self.assertEqual(history[0].query["user_id"], self.customer["user_id"])
+        self.assertEqual(len(self.sent_to_zalo()), 1)
 
     def test_non_retryable_error_fails_then_retry(self):
-        self.sim.add_fault(match="/v3.0/oa/message/cs", error=-213, count=1)
+        self.zalo.error("/v3.0/oa/message/cs", -213, "User has not interacted with the OA")
         message = self.reply()
         row = self.rows(message)
         self.assertEqual(row.state, "failed")
@@ -225,12 +247,20 @@ class TestOutbound(ZaloTransactionCase):
         self.assertFalse(row.with_user(other)._can_retry())
         row.with_user(self.operator).action_retry()
         self.assertEqual(row.state, "sent")
-        self.assertEqual(len(self._oa_messages_in_sim()), 1)
+        self.assertEqual(len(self.sent_to_zalo()), 1)
 
     def test_expired_token_refreshed_and_sent(self):
-        self.sim.expire_tokens()
+        old_token = self.oa.sudo().access_token
+        self.zalo.error("/v3.0/oa/message/cs", -216, "Access token is invalid")
+        start = len(self.zalo.calls)
         message = self.reply()
         self.assertEqual(self.rows(message).state, "sent")
+        first, refresh, second = self.zalo.calls[start:]
+        self.assertEqual(first.headers["access_token"], old_token)
+        self.assertEqual(refresh.url, "https://oauth.zaloapp.com/v4/oa/access_token")
+        new_token = refresh.answer["access_token"]
+        self.assertEqual(second.headers["access_token"], new_token)
+        self.assertEqual(self.oa.sudo().access_token, new_token)
 
     def test_inbound_never_sent_back(self):
         self.receive_text(self.oa, self.customer, "Tin nhắn thứ hai")
@@ -262,3 +292,33 @@ class TestOutbound(ZaloTransactionCase):
             self.env.cr.postcommit.run()
         self.env.invalidate_all()
         self.assertEqual(self.rows(message).state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestOutboundOnSimulator(OutboundFixtures, ZaloTransactionCase):
+    """What needs Zalo's memory: a send that may have got through is looked for in the
+    conversation history the simulator keeps."""
+
+    def new_customer(self):
+        return self.sim.add_customer(
+            name="Phạm Thu Hà", last_interaction_ms=self.sim.store.now_ms()
+        )
+
+    def setUp(self):
+        self.sim.clear_faults()
+        self.sim.clear_requests()
+        super().setUp()
+
+    def test_server_errors_then_sent_exactly_once(self):
+        self.sim.add_fault(match="/v3.0/oa/message/cs", http_status=503, count=3)
+        message = self.reply()
+        # A 5xx may come after Zalo took the message: checked in Zalo's history first.
+        self.assertEqual(self.rows(message).state, "uncertain")
+        self._drain()
+        self.assertEqual(self.rows(message).state, "sent")
+        oa_messages = [
+            m
+            for m in self.sim.store.messages.values()
+            if m.user_id == self.customer["user_id"] and m.direction == "oa"
+        ]
+        self.assertEqual(len(oa_messages), 1)

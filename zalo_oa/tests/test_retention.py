@@ -1,14 +1,14 @@
 from odoo.tests import tagged
 
-from .common import ZaloTransactionCase
+from .common import ZaloMockTransactionCase
 
 
 @tagged("post_install", "-at_install")
-class TestRetention(ZaloTransactionCase):
+class TestRetention(ZaloMockTransactionCase):
     def test_processed_events_collected_messages_kept(self):
         oa = self.create_oa()
         self.connect_oa(oa)
-        customer = self.sim.add_customer(name="Võ Thị Sáu")
+        customer = {"user_id": "8150000000000000002"}
         self.receive_text(oa, customer, "cũ")
         self.receive_text(oa, customer, "mới")
         events = self.env["zalo.event"].search([("oa_id", "=", oa.id)], order="id")

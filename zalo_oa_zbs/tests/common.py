@@ -118,12 +118,6 @@ class ZbsFixtures:
 
     def deliver(self, msg_id):
         """The simulator's delivery receipt of a message, received through the webhook."""
-        import sys
-
-        from odoo.addons.zalo_oa.tests.common import REPO_ROOT
-
-        if str(REPO_ROOT) not in sys.path:
-            sys.path.insert(0, str(REPO_ROOT))
         from zalo_simulator import actions
 
         result = actions.mark_received(self.sim, msg_id)
