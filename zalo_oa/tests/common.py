@@ -81,7 +81,7 @@ class ZaloSimulatorMixin:
                 expires_in=int(tokens["expires_in"]),
             )
         )
-        oa.sudo().oa_id = tokens["oa_id"]
+        oa.sudo().zalo_oa_ref = tokens["oa_id"]
         return tokens
 
     def receive(self, oa, payload, secret=None):
@@ -107,7 +107,7 @@ class ZaloSimulatorMixin:
             oa,
             {
                 "sender": {"id": customer["user_id"]},
-                "recipient": {"id": oa.oa_id},
+                "recipient": {"id": oa.zalo_oa_ref},
                 "user_id_by_app": customer.get("user_id_by_app", ""),
                 "event_name": "user_send_text",
                 "message": {"text": text, "msg_id": msg_id or f"in-{next(_SEQ)}-{time.time()}"},

@@ -128,7 +128,7 @@ class TestOutbound(ZaloTransactionCase):
                 {
                     "event_name": name,
                     "sender": {"id": self.customer["user_id"]},
-                    "recipient": {"id": self.oa.oa_id},
+                    "recipient": {"id": self.oa.zalo_oa_ref},
                     "message": {key: value},
                 },
             )
