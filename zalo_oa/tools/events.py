@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import ClassVar
 
 __all__ = [
     "EVENT_CATEGORIES",
@@ -442,29 +443,34 @@ class UserSubmitInfoEvent(ZaloEvent):
 
 
 @dataclass
-class TemplateStatusEvent(ZaloEvent):
-    """``change_template_status`` (statuses as sent: ``ENABLE``, ``REJECT``...)."""
+class _TemplateChangeEvent(ZaloEvent):
+    """A ZBS template changed; ``_change`` names the subclass's previous and new value."""
 
     template_id: str | None = None
-    prev_status: str | None = None
-    new_status: str | None = None
     reason: str | None = None
+    _change: ClassVar[tuple[str, ...]] = ()
 
     def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.template_id, self.prev_status, self.new_status]
+        values = [getattr(self, name) for name in self._change]
+        return [*super()._key_parts(), self.template_id, *values]
 
 
 @dataclass
-class TemplateQualityEvent(ZaloEvent):
+class TemplateStatusEvent(_TemplateChangeEvent):
+    """``change_template_status`` (statuses as sent: ``ENABLE``, ``REJECT``...)."""
+
+    prev_status: str | None = None
+    new_status: str | None = None
+    _change: ClassVar[tuple[str, ...]] = ("prev_status", "new_status")
+
+
+@dataclass
+class TemplateQualityEvent(_TemplateChangeEvent):
     """``change_template_quality`` (``HIGH``/``MEDIUM``/``LOW``/``UNDEFINED``)."""
 
-    template_id: str | None = None
     prev_quality: str | None = None
     new_quality: str | None = None
-    reason: str | None = None
-
-    def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.template_id, self.prev_quality, self.new_quality]
+    _change: ClassVar[tuple[str, ...]] = ("prev_quality", "new_quality")
 
 
 @dataclass
