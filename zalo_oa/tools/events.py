@@ -339,6 +339,9 @@ class ZaloEvent:
     def key(self) -> str:
         return event_key(self)
 
+    #: the subclass's fields that also identify the event in its dedup key, in order
+    _key_fields: ClassVar[tuple[str, ...]] = ()
+
     def _key_parts(self) -> list:
         return [
             self.event_name,
@@ -347,6 +350,7 @@ class ZaloEvent:
             self.timestamp,
             self.user_id,
             self.msg_id,
+            *(getattr(self, name) for name in self._key_fields),
         ]
 
 
@@ -444,15 +448,10 @@ class UserSubmitInfoEvent(ZaloEvent):
 
 @dataclass
 class _TemplateChangeEvent(ZaloEvent):
-    """A ZBS template changed; ``_change`` names the subclass's previous and new value."""
+    """A ZBS template changed (its status or its quality)."""
 
     template_id: str | None = None
     reason: str | None = None
-    _change: ClassVar[tuple[str, ...]] = ()
-
-    def _key_parts(self) -> list:
-        values = [getattr(self, name) for name in self._change]
-        return [*super()._key_parts(), self.template_id, *values]
 
 
 @dataclass
@@ -461,7 +460,7 @@ class TemplateStatusEvent(_TemplateChangeEvent):
 
     prev_status: str | None = None
     new_status: str | None = None
-    _change: ClassVar[tuple[str, ...]] = ("prev_status", "new_status")
+    _key_fields: ClassVar[tuple[str, ...]] = ("template_id", "prev_status", "new_status")
 
 
 @dataclass
@@ -470,7 +469,7 @@ class TemplateQualityEvent(_TemplateChangeEvent):
 
     prev_quality: str | None = None
     new_quality: str | None = None
-    _change: ClassVar[tuple[str, ...]] = ("prev_quality", "new_quality")
+    _key_fields: ClassVar[tuple[str, ...]] = ("template_id", "prev_quality", "new_quality")
 
 
 @dataclass
@@ -479,9 +478,7 @@ class QuotaChangeEvent(ZaloEvent):
 
     prev_value: int | None = None
     new_value: int | None = None
-
-    def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.prev_value, self.new_value]
+    _key_fields: ClassVar[tuple[str, ...]] = ("prev_value", "new_value")
 
 
 @dataclass
@@ -502,9 +499,7 @@ class ReactionEvent(ZaloEvent):
 
     react_icon: str | None = None
     react_msg_id: str | None = None
-
-    def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.react_icon, self.react_msg_id]
+    _key_fields: ClassVar[tuple[str, ...]] = ("react_icon", "react_msg_id")
 
 
 @dataclass
@@ -514,9 +509,7 @@ class GroupEvent(ZaloEvent):
     group_id: str | None = None
     text: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
-
-    def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.group_id, self.text]
+    _key_fields: ClassVar[tuple[str, ...]] = ("group_id", "text")
 
 
 @dataclass
