@@ -1,6 +1,6 @@
 {
     "name": "Zalo OA",
-    "version": "17.0.1.1.0",
+    "version": "17.0.1.3.0",
     "summary": "Chat with Zalo customers in Discuss; OA connection, webhooks, API log",
     "category": "Discuss",
     "author": "Zalo OA for Odoo contributors",

@@ -355,8 +355,8 @@ tok = ARGS["tokens"]
 oa._store_tokens(TokenResponse(access_token=tok["access_token"],
                                refresh_token=tok["refresh_token"],
                                expires_in=int(tok["expires_in"])))
-oa.sudo().write({"oa_id": tok["oa_id"], "operator_ids": [Command.set(operators.ids)]})
-out = {"oa": oa.id, "oa_id": oa.oa_id, "operators": operators.ids,
+oa.sudo().write({"zalo_oa_ref": tok["oa_id"], "operator_ids": [Command.set(operators.ids)]})
+out = {"oa": oa.id, "oa_id": oa.zalo_oa_ref, "operators": operators.ids,
        "operator_logins": operators.mapped("login")}
 # the floor: one existing channel per customer, same members as a Zalo conversation
 floor = []

@@ -16,5 +16,6 @@ from . import zalo_oa_api
 from . import zalo_oa_oauth
 from . import zalo_partner_link
 from . import discuss_channel_inbox
+from . import discuss_channel_document
 from . import zalo_oa_inbox
 from . import zalo_conversation_answer

@@ -140,7 +140,7 @@ class ZaloEvent(models.Model):
     @ormcache("zalo_oa_id")
     def _webhook_oa(self, zalo_oa_id):
         """(record id, app id, OA id, secrets) of a connected OA, cached per worker."""
-        oa = self.env["zalo.oa"].sudo().search([("oa_id", "=", zalo_oa_id)], limit=1)
+        oa = self.env["zalo.oa"].sudo().search([("zalo_oa_ref", "=", zalo_oa_id)], limit=1)
         if not oa:
             return None
         secrets = tuple(
@@ -148,7 +148,7 @@ class ZaloEvent(models.Model):
             for label, value in (("oa_secret", oa.oa_secret_key), ("app_secret", oa.app_secret))
             if value
         )
-        return oa.id, oa.app_id or "", oa.oa_id, secrets
+        return oa.id, oa.app_id or "", oa.zalo_oa_ref, secrets
 
     @api.model
     def _webhook_candidate_oa_ids(self, event, payload):

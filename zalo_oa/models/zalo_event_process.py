@@ -133,7 +133,7 @@ class ZaloEvent(models.Model):
     def _link_for(self, event):
         oa = self.oa_id.sudo()
         # computed from the event when it was stored (no read of the OA for it)
-        user_id = self.zalo_user_id or zalo_webhook.customer_id(event, oa.oa_id)
+        user_id = self.zalo_user_id or zalo_webhook.customer_id(event, oa.zalo_oa_ref)
         if not user_id:
             raise ValueError(_("The event names no Zalo user."))
         link = (

@@ -65,7 +65,7 @@ class ZaloOA(models.Model):
 
     # Zalo app credentials (developers.zalo.me) and OA identity.
     app_id = fields.Char(string="App ID", tracking=True, copy=False)
-    oa_id = fields.Char(
+    zalo_oa_ref = fields.Char(
         string="OA ID", readonly=True, copy=False, index=True, help="Zalo's id of the OA."
     )
     zalo_name = fields.Char(string="Name on Zalo", readonly=True, copy=False)
@@ -130,8 +130,8 @@ class ZaloOA(models.Model):
 
     _sql_constraints = [
         (
-            "oa_id_unique",
-            "UNIQUE(oa_id)",
+            "zalo_oa_ref_unique",
+            "UNIQUE(zalo_oa_ref)",
             "This Zalo Official Account is already connected in another record.",
         ),
     ]
@@ -237,7 +237,7 @@ class ZaloOA(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"oa_id", "app_id", "active", "app_secret_enc", "oa_secret_key_enc"} & set(vals):
+        if {"zalo_oa_ref", "app_id", "active", "app_secret_enc", "oa_secret_key_enc"} & set(vals):
             self.env.registry.clear_cache()
         return res
 
@@ -362,7 +362,7 @@ class ZaloOA(models.Model):
                 "The connection works: Zalo knows this Official Account as «%(name)s» "
                 "(OA id %(oa)s, %(followers)s followers).",
                 name=info.get("name") or "?",
-                oa=info.get("oaid") or self.oa_id,
+                oa=info.get("oaid") or self.zalo_oa_ref,
                 followers=info.get("num_follower", "?"),
             ),
             "success",

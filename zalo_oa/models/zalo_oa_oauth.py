@@ -182,20 +182,20 @@ class ZaloOA(models.Model):
         finally:
             log.flush()
         zalo_oa_id = str(info.get("oaid") or info.get("oa_id") or params.get("oa_id") or "")
-        if oa.oa_id and zalo_oa_id and zalo_oa_id != oa.oa_id:
+        if oa.zalo_oa_ref and zalo_oa_id and zalo_oa_id != oa.zalo_oa_ref:
             message = _(
                 "You authorised the Official Account %(new)s, but this record is connected to "
                 "%(old)s. Log in to Zalo as an admin of the right OA and click Connect again, or "
                 "create a new record for the other OA.",
                 new=info.get("name") or zalo_oa_id,
-                old=oa.zalo_name or oa.oa_id,
+                old=oa.zalo_name or oa.zalo_oa_ref,
             )
             raw.last_error = message
             return oa, message
         other = (
             self.sudo()
             .with_context(active_test=False)
-            .search([("oa_id", "=", zalo_oa_id), ("id", "!=", oa.id)], limit=1)
+            .search([("zalo_oa_ref", "=", zalo_oa_id), ("id", "!=", oa.id)], limit=1)
         )
         if zalo_oa_id and other:
             message = _(
@@ -208,7 +208,7 @@ class ZaloOA(models.Model):
         oa._store_tokens(token)
         raw.write(
             {
-                "oa_id": zalo_oa_id or oa.oa_id,
+                "zalo_oa_ref": zalo_oa_id or oa.zalo_oa_ref,
                 "zalo_name": info.get("name") or False,
                 "avatar_url": info.get("avatar") or False,
                 "connected_at": fields.Datetime.now(),

@@ -228,9 +228,13 @@ class ZaloPartnerLink(models.Model):
                     link.partner_id.write(partner_values)
         return True
 
-    def action_open_conversation(self):
+    def _zalo_conversation(self):
+        """The customer's conversation, created when there is none yet."""
         self.ensure_one()
-        channel = self.channel_id or self.env["discuss.channel"]._zalo_get_channel(self)
+        return self.channel_id or self.env["discuss.channel"]._zalo_get_channel(self)
+
+    def action_open_conversation(self):
+        channel = self._zalo_conversation()
         return {
             "type": "ir.actions.client",
             "tag": "mail.action_discuss",

@@ -103,7 +103,7 @@ class ZaloSimulatorMixin:
                 expires_in=int(tokens["expires_in"]),
             )
         )
-        oa.sudo().oa_id = tokens["oa_id"]
+        oa.sudo().zalo_oa_ref = tokens["oa_id"]
         # Committed, as after the OAuth callback: a token refresh reads them in its own
         # transaction.
         oa.env.flush_all()
@@ -131,7 +131,7 @@ class ZaloSimulatorMixin:
             oa,
             {
                 "sender": {"id": customer["user_id"]},
-                "recipient": {"id": oa.oa_id},
+                "recipient": {"id": oa.zalo_oa_ref},
                 "user_id_by_app": customer.get("user_id_by_app", ""),
                 "event_name": "user_send_text",
                 "message": {"text": text, "msg_id": msg_id or f"in-{next(_SEQ)}-{time.time()}"},
@@ -405,7 +405,7 @@ class ZaloMockMixin:
                 expires_in=90000,
             )
         )
-        oa.sudo().oa_id = cls.sim_oa_id
+        oa.sudo().zalo_oa_ref = cls.sim_oa_id
         oa.env.flush_all()  # committed: a token refresh reads them in its own transaction
         return {"oa_id": cls.sim_oa_id}
 

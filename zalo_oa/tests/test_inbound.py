@@ -362,7 +362,7 @@ class TestInbound(ZaloHttpCase):
         from ..tools.oauth import TokenResponse
 
         oa2._store_tokens(TokenResponse(tokens["access_token"], tokens["refresh_token"], 90000))
-        oa2.sudo().oa_id = SECOND_OA_ID
+        oa2.sudo().zalo_oa_ref = SECOND_OA_ID
         other = self.sim.add_customer(
             oa_id=SECOND_OA_ID,
             name="An Nguyễn",

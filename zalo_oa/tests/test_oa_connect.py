@@ -57,7 +57,7 @@ class TestOAConnect(ZaloHttpCase):
         oa = self.oa.sudo()
         self.assertEqual(oa.state, "connected", oa.last_error)
         self.assertFalse(oa.last_error)
-        self.assertEqual(oa.oa_id, self.sim_oa_id)
+        self.assertEqual(oa.zalo_oa_ref, self.sim_oa_id)
         self.assertEqual(oa.zalo_name, "Cửa hàng Mô Phỏng")
         self.assertTrue(oa.access_token and oa.refresh_token)
         self.assertGreater(oa.token_expires_at, oa.connected_at)
@@ -155,7 +155,7 @@ class TestOAConnect(ZaloHttpCase):
         self.assertEqual(self.oa.state, "draft")
 
     def test_oa_id_mismatch(self):
-        self.oa.sudo().oa_id = "999999"
+        self.oa.sudo().zalo_oa_ref = "999999"
         location, _query = self.start()
         self.callback(self.consent(location))
         self.assertEqual(self.oa.state, "draft")

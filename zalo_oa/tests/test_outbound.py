@@ -155,7 +155,7 @@ class TestOutbound(OutboundFixtures, ZaloMockTransactionCase):
                 {
                     "event_name": name,
                     "sender": {"id": self.customer["user_id"]},
-                    "recipient": {"id": self.oa.oa_id},
+                    "recipient": {"id": self.oa.zalo_oa_ref},
                     "message": {key: value},
                 },
             )

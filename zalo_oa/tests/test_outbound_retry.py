@@ -263,7 +263,7 @@ class TestOutboundRetry(ZaloTransactionCase):
             self.oa,
             {
                 "event_name": "oa_send_text",
-                "sender": {"id": self.oa.oa_id},
+                "sender": {"id": self.oa.zalo_oa_ref},
                 "recipient": {"id": self.customer["user_id"]},
                 "message": {"text": "Cảm ơn chị", "msg_id": sim_msg.msg_id},
             },
@@ -290,7 +290,7 @@ class TestOutboundRetry(ZaloTransactionCase):
     def test_receipts_of_either_orientation(self):
         row = self.reply("Xem giúp em")
         links_before = self.env["zalo.partner.link"].search_count([])
-        user, oa = self.customer["user_id"], self.oa.oa_id
+        user, oa = self.customer["user_id"], self.oa.zalo_oa_ref
         for name, sender, recipient, expected in (
             ("user_received_message", oa, user, "delivered"),
             ("user_seen_message", user, oa, "read"),

@@ -37,7 +37,7 @@ class TestOnCallRunner(ZaloTransactionCase):
             "app_id": self.oa.sudo().app_id,
             "timestamp": str(int(time.time() * 1000)),
             "sender": {"id": self.customer["user_id"]},
-            "recipient": {"id": self.oa.oa_id},
+            "recipient": {"id": self.oa.zalo_oa_ref},
             "event_name": "user_send_text",
             "message": {"text": text, "msg_id": f"scale-{time.monotonic_ns()}"},
         }

@@ -103,7 +103,7 @@ class TestSecurityReview(ZaloHttpCase):
         """Without the secret, no id/secret combination is accepted: not an empty
         secret, not the text of an unset field."""
         oa = self.create_oa(name="OA không khóa", oa_secret_key=False)
-        oa.sudo().oa_id = "7700112233445566"
+        oa.sudo().zalo_oa_ref = "7700112233445566"
 
         def payload(n):
             return {
@@ -149,7 +149,7 @@ class TestSecurityReview(ZaloHttpCase):
         self.env.flush_all()
         payload = {
             "sender": {"id": self.customer["user_id"]},
-            "recipient": {"id": self.oa.oa_id},
+            "recipient": {"id": self.oa.zalo_oa_ref},
             "event_name": "user_send_image",
             "message": {
                 "msg_id": "ssrf-1",
@@ -199,7 +199,7 @@ class TestSecurityReview(ZaloHttpCase):
             self.oa,
             {
                 "sender": {"id": customer["user_id"]},
-                "recipient": {"id": self.oa.oa_id},
+                "recipient": {"id": self.oa.zalo_oa_ref},
                 "event_name": "user_send_link",
                 "message": {
                     "msg_id": "xss-link",

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import ClassVar
 
 __all__ = [
     "EVENT_CATEGORIES",
@@ -338,6 +339,9 @@ class ZaloEvent:
     def key(self) -> str:
         return event_key(self)
 
+    #: the subclass's fields that also identify the event in its dedup key, in order
+    _key_fields: ClassVar[tuple[str, ...]] = ()
+
     def _key_parts(self) -> list:
         return [
             self.event_name,
@@ -346,6 +350,7 @@ class ZaloEvent:
             self.timestamp,
             self.user_id,
             self.msg_id,
+            *(getattr(self, name) for name in self._key_fields),
         ]
 
 
@@ -442,29 +447,29 @@ class UserSubmitInfoEvent(ZaloEvent):
 
 
 @dataclass
-class TemplateStatusEvent(ZaloEvent):
-    """``change_template_status`` (statuses as sent: ``ENABLE``, ``REJECT``...)."""
+class _TemplateChangeEvent(ZaloEvent):
+    """A ZBS template changed (its status or its quality)."""
 
     template_id: str | None = None
-    prev_status: str | None = None
-    new_status: str | None = None
     reason: str | None = None
-
-    def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.template_id, self.prev_status, self.new_status]
 
 
 @dataclass
-class TemplateQualityEvent(ZaloEvent):
+class TemplateStatusEvent(_TemplateChangeEvent):
+    """``change_template_status`` (statuses as sent: ``ENABLE``, ``REJECT``...)."""
+
+    prev_status: str | None = None
+    new_status: str | None = None
+    _key_fields: ClassVar[tuple[str, ...]] = ("template_id", "prev_status", "new_status")
+
+
+@dataclass
+class TemplateQualityEvent(_TemplateChangeEvent):
     """``change_template_quality`` (``HIGH``/``MEDIUM``/``LOW``/``UNDEFINED``)."""
 
-    template_id: str | None = None
     prev_quality: str | None = None
     new_quality: str | None = None
-    reason: str | None = None
-
-    def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.template_id, self.prev_quality, self.new_quality]
+    _key_fields: ClassVar[tuple[str, ...]] = ("template_id", "prev_quality", "new_quality")
 
 
 @dataclass
@@ -473,9 +478,7 @@ class QuotaChangeEvent(ZaloEvent):
 
     prev_value: int | None = None
     new_value: int | None = None
-
-    def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.prev_value, self.new_value]
+    _key_fields: ClassVar[tuple[str, ...]] = ("prev_value", "new_value")
 
 
 @dataclass
@@ -496,9 +499,7 @@ class ReactionEvent(ZaloEvent):
 
     react_icon: str | None = None
     react_msg_id: str | None = None
-
-    def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.react_icon, self.react_msg_id]
+    _key_fields: ClassVar[tuple[str, ...]] = ("react_icon", "react_msg_id")
 
 
 @dataclass
@@ -508,9 +509,7 @@ class GroupEvent(ZaloEvent):
     group_id: str | None = None
     text: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
-
-    def _key_parts(self) -> list:
-        return [*super()._key_parts(), self.group_id, self.text]
+    _key_fields: ClassVar[tuple[str, ...]] = ("group_id", "text")
 
 
 @dataclass

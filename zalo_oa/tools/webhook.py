@@ -235,15 +235,18 @@ def _status_pair(data: dict, container: str, prev_keys, new_keys):
     return _s(prev), _s(new), box
 
 
+def _template_base(name: str, data: dict, box: dict) -> dict:
+    """The common fields of a template event, at the top level or in the status box."""
+    return {
+        **_base(name, data),
+        "template_id": _s(data.get("template_id")) or _s(box.get("template_id")),
+        "reason": _s(data.get("reason")) or _s(box.get("reason")),
+    }
+
+
 def _template_status_event(name: str, data: dict) -> TemplateStatusEvent:
     prev, new, box = _status_pair(data, "status", ("prev_status",), ("new_status",))
-    return TemplateStatusEvent(
-        **_base(name, data),
-        template_id=_s(data.get("template_id")) or _s(box.get("template_id")),
-        prev_status=prev,
-        new_status=new,
-        reason=_s(data.get("reason")) or _s(box.get("reason")),
-    )
+    return TemplateStatusEvent(**_template_base(name, data, box), prev_status=prev, new_status=new)
 
 
 def _template_quality_event(name: str, data: dict) -> TemplateQualityEvent:
@@ -253,11 +256,7 @@ def _template_quality_event(name: str, data: dict) -> TemplateQualityEvent:
     if prev is None and new is None:
         prev, new, box = _status_pair(data, "status", prev_keys, new_keys)
     return TemplateQualityEvent(
-        **_base(name, data),
-        template_id=_s(data.get("template_id")) or _s(box.get("template_id")),
-        prev_quality=prev,
-        new_quality=new,
-        reason=_s(data.get("reason")) or _s(box.get("reason")),
+        **_template_base(name, data, box), prev_quality=prev, new_quality=new
     )
 
 

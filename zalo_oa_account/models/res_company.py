@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.addons.zalo_oa_zbs.models.zalo_zbs_template_usage import template_field
 
 
 class ResCompany(models.Model):
@@ -12,12 +13,8 @@ class ResCompany(models.Model):
         default=3,
         groups="zalo_oa.group_zalo_user",
     )
-    zalo_invoice_reminder_template_id = fields.Many2one(
-        "zalo.zbs.template",
-        string="Payment reminder template",
-        domain="[('model', '=', 'account.move'), ('company_id', 'in', [id, False])]",
-        ondelete="set null",
-        groups="zalo_oa.group_zalo_user",
+    zalo_invoice_reminder_template_id = template_field(
+        "account.move", "Payment reminder template", groups="zalo_oa.group_zalo_user"
     )
     zalo_invoice_reminder_from = fields.Date(
         string="Remind invoices due from",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.zalo_oa_zbs.models.zalo_zbs_template_usage import template_setting
 
 
 class ResConfigSettings(models.TransientModel):
@@ -10,10 +11,8 @@ class ResConfigSettings(models.TransientModel):
     zalo_invoice_reminder_days = fields.Integer(
         related="company_id.zalo_invoice_reminder_days", readonly=False
     )
-    zalo_invoice_reminder_template_id = fields.Many2one(
-        related="company_id.zalo_invoice_reminder_template_id",
-        readonly=False,
-        domain="[('model', '=', 'account.move'), ('company_id', 'in', [company_id, False])]",
+    zalo_invoice_reminder_template_id = template_setting(
+        "account.move", "company_id.zalo_invoice_reminder_template_id"
     )
     zalo_invoice_reminder_from = fields.Date(
         related="company_id.zalo_invoice_reminder_from", readonly=False
@@ -27,6 +26,8 @@ class ResConfigSettings(models.TransientModel):
         if not self.zalo_invoice_reminder_template_id:
             self.zalo_invoice_reminder_template_id = self.env[
                 "zalo.zbs.template"
-            ]._zalo_account_template_for("payment_request", self.company_id)
+            ]._zalo_template_for(
+                "account.move", "zalo_account_usage", "payment_request", self.company_id
+            )
         if not self.zalo_invoice_reminder_from:
             self.zalo_invoice_reminder_from = fields.Date.context_today(self)

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class ZaloZbsTemplate(models.Model):
@@ -11,12 +11,3 @@ class ZaloZbsTemplate(models.Model):
         help="A payment request is preselected by «Send via Zalo» on unpaid customer invoices "
         "and offered for the overdue reminders.",
     )
-
-    @api.model
-    def _zalo_account_template_for(self, usage, company=None):
-        """The invoicing template for ``usage`` and ``company``: an enabled one first."""
-        domain = [("model", "=", "account.move"), ("zalo_account_usage", "=", usage)]
-        if company:
-            domain.append(("company_id", "in", [company.id, False]))
-        templates = self.search(domain)
-        return templates.filtered(lambda t: t.state == "enabled")[:1] or templates[:1]

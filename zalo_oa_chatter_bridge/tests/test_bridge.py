@@ -84,7 +84,7 @@ class TestChatterBridge(ZaloTransactionCase):
             self.oa,
             {
                 "event_name": "oa_send_text",
-                "sender": {"id": self.oa.oa_id},
+                "sender": {"id": self.oa.zalo_oa_ref},
                 "recipient": {"id": self.customer["user_id"]},
                 "message": {"text": text, "msg_id": msg_id},
             },
@@ -172,7 +172,7 @@ class TestChatterBridge(ZaloTransactionCase):
     def test_same_webhook_twice_mirrors_once(self):
         payload = {
             "sender": {"id": self.customer["user_id"]},
-            "recipient": {"id": self.oa.oa_id},
+            "recipient": {"id": self.oa.zalo_oa_ref},
             "event_name": "user_send_text",
             "message": {"text": "Gửi hai lần", "msg_id": "dup-bridge-1"},
             "timestamp": "1795000000000",

@@ -19,7 +19,7 @@ class TestChatterBridgeEscaping(ZaloHttpCase):
             oa,
             {
                 "sender": {"id": customer["user_id"]},
-                "recipient": {"id": oa.oa_id},
+                "recipient": {"id": oa.zalo_oa_ref},
                 "event_name": "user_send_link",
                 "message": {
                     "msg_id": "xss-link-chatter",

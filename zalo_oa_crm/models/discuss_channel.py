@@ -1,7 +1,4 @@
-from markupsafe import escape
-
 from odoo import _, models
-from odoo.exceptions import AccessError, UserError
 
 
 class DiscussChannel(models.Model):
@@ -32,30 +29,20 @@ class DiscussChannel(models.Model):
     def zalo_action_create_lead(self):
         """ "Create Lead" thread action: create the lead, then open it."""
         self.ensure_one()
-        lead = self._zalo_create_lead()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "crm.lead",
-            "res_id": lead.id,
-            "views": [[False, "form"]],
-            "target": "current",
-        }
+        return self._zalo_document_action(self._zalo_create_lead())
 
     # ------------------------------------------------------------------ logic
 
     def _zalo_create_lead(self, name=None):
         """A lead for the customer of this Zalo conversation, linked both ways."""
-        self.ensure_one()
-        if self.channel_type != "zalo":
-            raise UserError(_("Leads can only be created from a Zalo conversation here."))
-        self.check_access_rights("read")
-        self.check_access_rule("read")
-        if not self.env["crm.lead"].check_access_rights("create", raise_exception=False):
-            raise AccessError(_("You are not allowed to create leads: ask for CRM access."))
-        lead = self.env["crm.lead"].create(self._zalo_lead_values(name))
-        self._zalo_link_document(lead, "created")
-        self._zalo_post_lead_note(lead)
-        return lead
+        return self._zalo_create_document(
+            "crm.lead",
+            lambda: self._zalo_lead_values(name),
+            not_zalo=_("Leads can only be created from a Zalo conversation here."),
+            forbidden=_("You are not allowed to create leads: ask for CRM access."),
+            note=_("%(user)s created the lead %(document)s."),
+            log_origin=False,
+        )
 
     def _zalo_lead_values(self, name=None):
         self.ensure_one()
@@ -65,12 +52,7 @@ class DiscussChannel(models.Model):
         partner = link.partner_id
         user = self.env.user
         values = {
-            "name": name
-            or _(
-                "%(customer)s (Zalo %(oa)s)",
-                customer=partner.name or link.zalo_display_name or _("Zalo customer"),
-                oa=oa.name,
-            ),
+            "name": name or self._zalo_document_title(),
             "partner_id": partner.id,
             "medium_id": self.env.ref("zalo_oa.utm_medium_zalo_oa").id,
             "source_id": oa._zalo_crm_source().id,
@@ -82,11 +64,3 @@ class DiscussChannel(models.Model):
         if link.zalo_phone and not (partner.phone or partner.mobile):
             values["phone"] = f"+{link.zalo_phone}"
         return values
-
-    def _zalo_post_lead_note(self, lead):
-        """A note in the conversation pointing to the new lead (never sent to Zalo)."""
-        body = escape(_("%(user)s created the lead %(lead)s.")) % {
-            "user": self.env.user.name,
-            "lead": lead._get_html_link(),
-        }
-        self._zalo_post_internal_note(body)

@@ -1,6 +1,7 @@
 from odoo import Command, fields, models
+from odoo.addons.zalo_oa_zbs.models.zalo_zbs_template_usage import template_field
 
-TEMPLATE_DOMAIN = "[('model', '=', 'helpdesk.ticket'), ('company_id', 'in', [company_id, False])]"
+TICKET = "helpdesk.ticket"
 
 
 class HelpdeskTicketTeam(models.Model):
@@ -11,17 +12,13 @@ class HelpdeskTicketTeam(models.Model):
         help="Send the templates below to the ticket's customer on Zalo automatically. Only "
         "templates approved by Zalo are sent; a ticket can opt out.",
     )
-    zalo_created_template_id = fields.Many2one(
-        "zalo.zbs.template",
-        string="When a ticket is created",
-        domain=TEMPLATE_DOMAIN,
-        ondelete="set null",
+    zalo_created_template_id = template_field(
+        TICKET, "When a ticket is created", company="company_id"
     )
-    zalo_assigned_template_id = fields.Many2one(
-        "zalo.zbs.template",
-        string="When a ticket is assigned",
-        domain=TEMPLATE_DOMAIN,
-        ondelete="set null",
+    zalo_assigned_template_id = template_field(
+        TICKET,
+        "When a ticket is assigned",
+        company="company_id",
         help="Sent when the assigned user changes after the ticket was created.",
     )
     # Only Zalo users read the rules (zalo.* models); copy() duplicates them for
@@ -51,7 +48,7 @@ class HelpdeskTicketTeam(models.Model):
             company = team.company_id or self.env.company
 
             def template(usage, company=company):
-                return Template._zalo_helpdesk_template_for(usage, company)
+                return Template._zalo_template_for(TICKET, "zalo_helpdesk_usage", usage, company)
 
             stages = team._get_applicable_stages()
             open_stages = stages.filtered(lambda s: not s.closed)[1:]

@@ -6,6 +6,4 @@ class ZaloPartnerLink(models.Model):
 
     def action_zalo_create_ticket(self):
         """ "Create Ticket" on the customer form: a ticket from this customer's conversation."""
-        self.ensure_one()
-        channel = self.channel_id or self.env["discuss.channel"]._zalo_get_channel(self)
-        return channel.zalo_action_create_ticket()
+        return self._zalo_conversation().zalo_action_create_ticket()

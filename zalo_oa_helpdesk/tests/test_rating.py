@@ -17,9 +17,9 @@ class TestRating(ZaloHelpdeskCase):
             self.oa,
             {
                 "event_name": "user_feedback",
-                "oa_id": self.oa.oa_id,
+                "oa_id": self.oa.zalo_oa_ref,
                 "sender": {"id": customer["user_id"]},
-                "recipient": {"id": self.oa.oa_id},
+                "recipient": {"id": self.oa.zalo_oa_ref},
                 "message": {
                     "msg_id": row.zalo_msg_id,
                     "rate": 5,

@@ -1,38 +1,17 @@
 from odoo import fields, models
+from odoo.addons.zalo_oa_zbs.models.zalo_zbs_template_usage import USER, template_field
 
-TEMPLATE_DOMAIN = "[('model', '=', 'sale.order'), ('company_id', 'in', [id, False])]"
+ORDER = "sale.order"
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    zalo_sale_auto_confirm = fields.Boolean(
-        string="Zalo message on order confirmation", groups="zalo_oa.group_zalo_user"
+    zalo_sale_auto_confirm = fields.Boolean("Zalo message on order confirmation", groups=USER)
+    zalo_sale_confirm_template_id = template_field(
+        ORDER, "Order confirmation template", groups=USER
     )
-    zalo_sale_confirm_template_id = fields.Many2one(
-        "zalo.zbs.template",
-        string="Order confirmation template",
-        domain=TEMPLATE_DOMAIN,
-        ondelete="set null",
-        groups="zalo_oa.group_zalo_user",
-    )
-    zalo_sale_auto_cancel = fields.Boolean(
-        string="Zalo message on order cancellation", groups="zalo_oa.group_zalo_user"
-    )
-    zalo_sale_cancel_template_id = fields.Many2one(
-        "zalo.zbs.template",
-        string="Order cancellation template",
-        domain=TEMPLATE_DOMAIN,
-        ondelete="set null",
-        groups="zalo_oa.group_zalo_user",
-    )
-    zalo_sale_auto_paid = fields.Boolean(
-        string="Zalo message on full payment", groups="zalo_oa.group_zalo_user"
-    )
-    zalo_sale_paid_template_id = fields.Many2one(
-        "zalo.zbs.template",
-        string="Payment received template",
-        domain=TEMPLATE_DOMAIN,
-        ondelete="set null",
-        groups="zalo_oa.group_zalo_user",
-    )
+    zalo_sale_auto_cancel = fields.Boolean("Zalo message on order cancellation", groups=USER)
+    zalo_sale_cancel_template_id = template_field(ORDER, "Order cancellation template", groups=USER)
+    zalo_sale_auto_paid = fields.Boolean("Zalo message on full payment", groups=USER)
+    zalo_sale_paid_template_id = template_field(ORDER, "Payment received template", groups=USER)

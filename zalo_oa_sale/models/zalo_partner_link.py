@@ -6,6 +6,4 @@ class ZaloPartnerLink(models.Model):
 
     def action_zalo_create_quotation(self):
         """ "Create Quotation" on the customer form: a quotation from this conversation."""
-        self.ensure_one()
-        channel = self.channel_id or self.env["discuss.channel"]._zalo_get_channel(self)
-        return channel.zalo_action_create_quotation()
+        return self._zalo_conversation().zalo_action_create_quotation()

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 SALE_USAGES = [
     ("quotation", "Quotation"),
@@ -18,12 +18,3 @@ class ZaloZbsTemplate(models.Model):
         help="What the template announces on a sales order: «Send via Zalo» preselects it "
         "according to the order's status, and the Zalo settings offer it for automatic sends.",
     )
-
-    @api.model
-    def _zalo_sale_template_for(self, usage, company=None):
-        """The sales template announcing ``usage`` for ``company``: an enabled one first."""
-        domain = [("model", "=", "sale.order"), ("zalo_sale_usage", "=", usage)]
-        if company:
-            domain.append(("company_id", "in", [company.id, False]))
-        templates = self.search(domain)
-        return templates.filtered(lambda t: t.state == "enabled")[:1] or templates[:1]

@@ -33,7 +33,7 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             oa = settings.website_zalo_chat_oa_id.sudo()
             warning = False
-            if settings.website_zalo_chat_enabled and oa and not oa.oa_id:
+            if settings.website_zalo_chat_enabled and oa and not oa.zalo_oa_ref:
                 warning = _(
                     "The Official Account %s is not connected yet: the widget appears once "
                     "it is connected (Zalo's OA id is needed).",

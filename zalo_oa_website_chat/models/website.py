@@ -122,12 +122,12 @@ class Website(models.Model):
         self.ensure_one()
         website = self.sudo()
         oa = website.zalo_chat_oa_id
-        if not (website.zalo_chat_enabled and oa.active and oa.oa_id):
+        if not (website.zalo_chat_enabled and oa.active and oa.zalo_oa_ref):
             return None
         if self._zalo_chat_is_hidden(path):
             return None
         return {
-            "oaid": oa.oa_id,
+            "oaid": oa.zalo_oa_ref,
             "welcome_message": self.zalo_chat_welcome_message or "",
             "autopopup": str(max(self.zalo_chat_autopopup, 0)),
             "width": str(self.zalo_chat_width) if self.zalo_chat_width > 0 else None,
@@ -138,5 +138,5 @@ class Website(models.Model):
     def _zalo_chat_deep_link(self):
         """``https://zalo.me/<OA id>``: opens the chat in the Zalo app (no script)."""
         self.ensure_one()
-        oa_id = self.sudo().zalo_chat_oa_id.oa_id
-        return f"{ZALO_CHAT_LINK}{oa_id}" if oa_id else ZALO_CHAT_LINK
+        zalo_oa_ref = self.sudo().zalo_chat_oa_id.zalo_oa_ref
+        return f"{ZALO_CHAT_LINK}{zalo_oa_ref}" if zalo_oa_ref else ZALO_CHAT_LINK

@@ -65,9 +65,9 @@ class TestWebsiteChat(ZaloHttpCase):
         self.assertNoWidget(self.page("/contactus"))
 
     def test_oa_not_connected_loads_nothing(self):
-        self.oa.sudo().write({"oa_id": False})
+        self.oa.sudo().write({"zalo_oa_ref": False})
         self.assertNoWidget(self.page("/"))
-        self.oa.sudo().write({"oa_id": self.sim_oa_id, "active": False})
+        self.oa.sudo().write({"zalo_oa_ref": self.sim_oa_id, "active": False})
         self.assertNoWidget(self.page("/"))
 
     def test_hidden_pages(self):

@@ -6,6 +6,7 @@ from . import zalo_zbs_template_review
 from . import zalo_zbs_template_send
 from . import zalo_zbs_template_layout
 from . import zalo_zbs_template_param
+from . import zalo_zbs_template_usage
 from . import discuss_channel
 from . import mail_message
 from . import res_partner

@@ -113,7 +113,7 @@ class TestTemplateLifecycle(ZbsTransactionCase):
             self.oa,
             {
                 "event_name": "user_received_message",
-                "sender": {"id": self.oa.oa_id},
+                "sender": {"id": self.oa.zalo_oa_ref},
                 "recipient": {"id": "84987654321"},
                 "delivery_time": str(int(time.time() * 1000)),
                 "msg_id": "not-the-send-response-id",
@@ -207,7 +207,7 @@ class TestTemplateLifecycle(ZbsTransactionCase):
             self.oa,
             {
                 "event_name": "change_template_status",
-                "oa_id": self.oa.oa_id,
+                "oa_id": self.oa.zalo_oa_ref,
                 "template_id": "999999",
                 "status": {"prev_status": "PENDING_REVIEW", "new_status": "ENABLE"},
                 "reason": "",
@@ -223,7 +223,7 @@ class TestTemplateLifecycle(ZbsTransactionCase):
             self.oa,
             {
                 "event_name": "change_template_quality",
-                "oa_id": self.oa.oa_id,
+                "oa_id": self.oa.zalo_oa_ref,
                 "template_id": template.zalo_template_id,
                 "quality": {"prev_quality": "HIGH", "new_quality": "LOW"},
             },
@@ -236,7 +236,7 @@ class TestTemplateLifecycle(ZbsTransactionCase):
             self.oa,
             {
                 "event_name": "change_oa_daily_quota",
-                "oaId": self.oa.oa_id,
+                "oaId": self.oa.zalo_oa_ref,
                 "quota": {"prev_value": 500, "new_value": 2000},
             },
         )

@@ -58,9 +58,9 @@ class TestRatingAnswers(ZbsTransactionCase):
             self.oa,
             {
                 "event_name": "user_feedback",
-                "oa_id": self.oa.oa_id,
+                "oa_id": self.oa.zalo_oa_ref,
                 "sender": {"id": "2512523625412515"},
-                "recipient": {"id": self.oa.oa_id},
+                "recipient": {"id": self.oa.zalo_oa_ref},
                 "message": message,
             },
         )
