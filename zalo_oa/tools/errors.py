@@ -338,6 +338,18 @@ SOCIAL_ERRORS: dict[int, ErrorRow] = {
 #: Codes after which refreshing the access token (once) can help.
 TOKEN_ERROR_CODES = frozenset({-216, -220, -124, 452, -452})
 
+# What the ZBS send queue does after a ZBS error (see ZBS_ERRORS above).
+#: The OA's daily quota is spent: wait for midnight (Vietnam time).
+ZBS_DAILY_QUOTA_CODES = frozenset({-144, -126, -1441, -211})
+#: The ZBS account has no balance (or none is linked): retry hourly until topped up.
+ZBS_BALANCE_CODES = frozenset({-115, -136, -137, -320, -321})
+#: The template's own daily quota is spent.
+ZBS_TEMPLATE_QUOTA_CODES = frozenset({-147})
+#: The template cannot be sent at all: the other rows of it fail without calling Zalo.
+ZBS_TEMPLATE_DEAD_CODES = frozenset({-109, -117, -131, -146})
+#: Sending by user id is not enabled for this OA or template: send by phone instead.
+ZBS_UID_UNSUPPORTED = -249
+
 _TABLES: dict[str, dict[int, ErrorRow]] = {
     FAMILY_OPENAPI: OA_ERRORS,
     FAMILY_BUSINESS: ZBS_ERRORS,

@@ -7,7 +7,17 @@ from odoo import _, api, fields, models
 from odoo.addons.zalo_oa.models.zalo_event import CONCURRENCY_ERRORS, may_commit
 from odoo.addons.zalo_oa.tools import messages as zalo_messages
 from odoo.addons.zalo_oa.tools import retry as zalo_retry
-from odoo.addons.zalo_oa.tools.errors import KIND_AUTH, KIND_QUOTA, KIND_TEMPLATE, ZaloError
+from odoo.addons.zalo_oa.tools.errors import (
+    KIND_AUTH,
+    KIND_QUOTA,
+    KIND_TEMPLATE,
+    ZBS_BALANCE_CODES,
+    ZBS_DAILY_QUOTA_CODES,
+    ZBS_TEMPLATE_DEAD_CODES,
+    ZBS_TEMPLATE_QUOTA_CODES,
+    ZBS_UID_UNSUPPORTED,
+    ZaloError,
+)
 from odoo.addons.zalo_oa.tools.phone import InvalidPhoneError, normalize_phone
 from odoo.exceptions import AccessError, UserError
 
@@ -17,15 +27,6 @@ from .zalo_zbs_quota import next_quota_reset
 _logger = logging.getLogger(__name__)
 
 ZBS_KINDS = ("zbs_uid", "zbs_phone")
-#: The OA's daily quota is spent: wait for midnight (Vietnam time).
-DAILY_QUOTA_CODES = {-144, -126, -1441, -211}
-#: The ZBS account has no balance (or none is linked): retry hourly until topped up.
-BALANCE_CODES = {-115, -136, -137, -320, -321}
-#: The template's own daily quota is spent.
-TEMPLATE_QUOTA_CODES = {-147}
-#: The template cannot be sent at all: the other rows of it fail without calling Zalo.
-TEMPLATE_DEAD_CODES = {-109, -117, -131, -146}
-UID_UNSUPPORTED = -249
 #: After this many retryable failures in a row, the OA's other rows wait for the next run.
 MAX_RETRIES_IN_A_ROW = 3
 BALANCE_RETRY = timedelta(hours=1)
@@ -230,7 +231,7 @@ class ZaloMessage(models.Model):
                         quotas[row.oa_id] = (daily, remaining)
                 elif outcome == FAILED:
                     summary["failed"] += 1
-                    if info is not None and info.code in TEMPLATE_DEAD_CODES:
+                    if info is not None and info.code in ZBS_TEMPLATE_DEAD_CODES:
                         dead_templates[row.zbs_template_id.id] = info
                 elif outcome == RETRY:
                     retries_in_a_row[row.oa_id.id] += 1
@@ -259,7 +260,7 @@ class ZaloMessage(models.Model):
         for oa, (daily, remaining) in quotas.items():
             Quota._zbs_record(oa, daily=daily, remaining=remaining)
         for oa_id, (reason, _kind, code, until) in stopped_oas.items():
-            if code in DAILY_QUOTA_CODES or code in BALANCE_CODES:
+            if code in ZBS_DAILY_QUOTA_CODES or code in ZBS_BALANCE_CODES:
                 Quota._zbs_exhausted(self.env["zalo.oa"].browse(oa_id), reason, until)
         waiting = rows.filtered(
             lambda r: (
@@ -344,13 +345,13 @@ class ZaloMessage(models.Model):
         return SENT, data
 
     def _zbs_handle_error(self, err):
-        if err.code == UID_UNSUPPORTED and self.message_kind == "zbs_uid":
+        if err.code == ZBS_UID_UNSUPPORTED and self.message_kind == "zbs_uid":
             self.zbs_template_id.sudo().supports_uid = False
             phone = self._zbs_fallback_phone()
             if phone:
                 self.write({"message_kind": "zbs_phone", "phone": phone})
                 return self._zbs_send_one()
-        if err.kind == KIND_AUTH and err.code not in BALANCE_CODES:
+        if err.kind == KIND_AUTH and err.code not in ZBS_BALANCE_CODES:
             # The OA must be reconnected (or its permissions fixed): the messages wait a
             # few hours for it (each wait counts as an attempt), then fail with the reason.
             if self.attempts >= AUTH_MAX_ATTEMPTS:
@@ -358,12 +359,12 @@ class ZaloMessage(models.Model):
                 return FAILED, err
             return STOP_OA, err
         if (
-            err.code in DAILY_QUOTA_CODES
-            or err.code in BALANCE_CODES
-            or err.code in TEMPLATE_QUOTA_CODES
+            err.code in ZBS_DAILY_QUOTA_CODES
+            or err.code in ZBS_BALANCE_CODES
+            or err.code in ZBS_TEMPLATE_QUOTA_CODES
         ):
             self.attempts -= 1  # not the message's fault: it waits, it did not fail
-            outcome = STOP_TEMPLATE if err.code in TEMPLATE_QUOTA_CODES else STOP_OA
+            outcome = STOP_TEMPLATE if err.code in ZBS_TEMPLATE_QUOTA_CODES else STOP_OA
             return outcome, err
         if err.retryable and not zalo_retry.give_up(err.kind, self.attempts):
             self.write(
@@ -399,7 +400,7 @@ class ZaloMessage(models.Model):
         """(reason, kind, code, next attempt) when sending must stop for a while."""
         oa = self.oa_id
         error_text = oa._zalo_error_text(err)
-        if err.code in TEMPLATE_QUOTA_CODES:
+        if err.code in ZBS_TEMPLATE_QUOTA_CODES:
             until = next_quota_reset()
             reason = _(
                 "Zalo's daily quota of the template «%(template)s» is used up (%(error)s). The "
@@ -409,7 +410,7 @@ class ZaloMessage(models.Model):
                 error=error_text,
                 when=self._zbs_local_time(until),
             )
-        elif err.code in BALANCE_CODES:
+        elif err.code in ZBS_BALANCE_CODES:
             until = fields.Datetime.now() + BALANCE_RETRY
             reason = _(
                 "Zalo refuses to send for %(oa)s (%(error)s): top up or link the ZBS account. "
