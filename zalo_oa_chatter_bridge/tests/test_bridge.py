@@ -74,9 +74,12 @@ class TestChatterBridge(ZaloTransactionCase):
         return self.channel.message_ids.filtered(lambda m: m.message_type == "comment").sorted("id")
 
     def reply(self, body="Dạ, shop gửi chị mẫu ạ", **kwargs):
-        return self.channel.with_user(self.operator).message_post(
+        """The operator's reply, and the commit of its request (which sends a text)."""
+        message = self.channel.with_user(self.operator).message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_comment", **kwargs
         )
+        self.run_postcommit()
+        return message
 
     def oa_app_reply(self, text, msg_id):
         """A reply typed in Zalo's own OA app, echoed to the webhook."""
