@@ -1,6 +1,6 @@
 {
     "name": "Zalo OA",
-    "version": "17.0.1.1.0",
+    "version": "17.0.1.2.0",
     "summary": "Chat with Zalo customers in Discuss; OA connection, webhooks, API log",
     "category": "Discuss",
     "author": "Zalo OA for Odoo contributors",
@@ -21,6 +21,7 @@
         "views/zalo_partner_link_views.xml",
         "views/zalo_event_views.xml",
         "views/zalo_message_views.xml",
+        "views/zalo_resend_views.xml",
         "views/res_partner_views.xml",
         "views/zalo_oa_menus.xml",
         "views/zalo_oa_inbox_views.xml",

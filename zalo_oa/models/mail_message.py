@@ -4,13 +4,29 @@ from odoo import models
 class MailMessage(models.Model):
     _inherit = "mail.message"
 
-    def _message_format(self, fnames, format_reply=True):
-        vals_list = super()._message_format(fnames, format_reply=format_reply)
-        channel_msgs = [v["id"] for v in vals_list if v.get("model") == "discuss.channel"]
-        # A message posted by inbound processing has no outbound state to show.
-        if channel_msgs and not self.env.context.get("zalo_inbound"):
-            statuses = self.env["zalo.message"]._format_for_messages(channel_msgs)
-            for vals in vals_list:
-                if vals["id"] in statuses:
-                    vals["zalo"] = statuses[vals["id"]]
-        return vals_list
+    def _zalo_notify_notification_update(self):
+        """New Zalo statuses, sent as Odoo sends notification changes.
+
+        Odoo tells the author (the failures of the messaging menu); the members of a
+        Zalo conversation follow its messages too (status icons).
+        """
+        messages = self.sudo()
+        messages._notify_message_notification_update()
+        by_channel = {}
+        for message in messages.filtered(lambda m: m.model == "discuss.channel" and m.res_id):
+            by_channel.setdefault(message.res_id, messages.browse())
+            by_channel[message.res_id] |= message
+        if not by_channel:
+            return
+        channels = self.env["discuss.channel"].sudo().browse(list(by_channel))
+        # sudo: bus.bus - the conversation's own bus channel
+        self.env["bus.bus"].sudo()._sendmany(
+            [
+                (
+                    channel,
+                    "mail.message/notification_update",
+                    {"elements": by_channel[channel.id]._message_notification_format()},
+                )
+                for channel in channels.exists()
+            ]
+        )

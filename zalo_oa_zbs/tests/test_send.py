@@ -137,7 +137,7 @@ class TestSend(ZbsTransactionCase):
         row = self.zbs_rows(partner)
         self.assertEqual(row.state, "failed")
         self.assertIn("«12345»", row.failure_reason)
-        self.assertEqual(row.mail_message_id.message_format()[0]["zalo"]["state"], "failed")
+        self.assertEqual(row.mail_message_id.message_format()[0]["notifications"][0]["zalo_state"], "failed")
         with self.assertRaises(UserError):
             row.action_retry()  # still the same number
         partner.mobile = "0912 000 333"
