@@ -83,4 +83,3 @@ class ZaloOAController(http.Controller):
             "</body></html>"
         )
         return request.make_response(body, headers=[("Content-Type", "text/html; charset=utf-8")])
-

@@ -54,35 +54,32 @@ class ZaloMessage(models.Model):
 
     def _zalo_notifications(self):
         """The Zalo notifications of the messages of these rows."""
-        messages = self.sudo().mail_message_id
-        if not messages:
-            return self.env["mail.notification"].sudo()
-        return (
-            self.env["mail.notification"]
-            .sudo()
-            .search(
-                [("mail_message_id", "in", messages.ids), ("notification_type", "=", "zalo")]
-            )
+        return self.sudo().mail_message_id.notification_ids.filtered(
+            lambda n: n.notification_type == "zalo"
         )
 
-    def _zalo_sync_notifications(self):
+    def _zalo_sync_notifications(self, new=False):
         """Create or update the notification of the messages of these rows.
 
         Returns the messages whose notification changed. A failure that its author
         dismissed (``canceled``) stays dismissed while the message is still failed.
+        ``new``: these are all the rows of new messages (nothing to look up).
         """
         messages = self.sudo().mail_message_id
         if not messages:
             return self.env["mail.message"]
-        rows = self.sudo().search(
-            [("mail_message_id", "in", messages.ids), ("direction", "=", "outbound")],
-            order="id",
-        )
+        if new:
+            rows = self.sudo()
+        else:
+            rows = self.sudo().search(
+                [("mail_message_id", "in", messages.ids), ("direction", "=", "outbound")],
+                order="id",
+            )
         by_message = {}
         for row in rows:
             by_message.setdefault(row.mail_message_id, self.sudo().browse())
             by_message[row.mail_message_id] |= row
-        existing = {n.mail_message_id: n for n in self._zalo_notifications()}
+        existing = {} if new else {n.mail_message_id: n for n in self._zalo_notifications()}
         changed = self.env["mail.message"]
         to_create = []
         for message, group in by_message.items():
@@ -99,7 +96,7 @@ class ZaloMessage(models.Model):
                     changed |= message
                 continue
             partner = group[0]._zalo_notification_partner()
-            if partner in message.sudo().notification_ids.res_partner_id:
+            if not new and partner in message.sudo().notification_ids.res_partner_id:
                 # One notification per recipient and message (Odoo's constraint).
                 partner = partner.browse()
             to_create.append(

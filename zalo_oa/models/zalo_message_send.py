@@ -93,7 +93,7 @@ class ZaloMessage(models.Model):
         if not rows:
             return rows
         # Its notification goes with the message to the conversation (status icon).
-        rows._zalo_sync_notifications()
+        rows._zalo_sync_notifications(new=True)
         rows._send_soon()
         return rows
 

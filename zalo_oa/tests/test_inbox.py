@@ -109,8 +109,6 @@ class TestInbox(ZaloTransactionCase):
             self.assertEqual(notification["zalo_state"], "failed")
             self.assertIn("-217", notification["failure_reason"])
         wizard = (
-            self.env["zalo.resend"]
-            .with_user(self.op_b)
-            .create({"mail_message_id": message.id})
+            self.env["zalo.resend"].with_user(self.op_b).create({"mail_message_id": message.id})
         )
         self.assertFalse(wizard.can_resend, "not the author, not a manager")

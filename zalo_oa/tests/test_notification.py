@@ -81,11 +81,15 @@ class TestZaloNotification(ZaloTransactionCase):
         row.next_attempt_at = fields.Datetime.now() - timedelta(seconds=1)
         self.env["zalo.message"]._cron_send_messages()
         self.assertEqual(row.state, "sent")
-        self.assertEqual((notification.notification_status, notification.zalo_state), ("sent", "sent"))
+        self.assertEqual(
+            (notification.notification_status, notification.zalo_state), ("sent", "sent")
+        )
         self.assertFalse(notification.failure_reason)
         now = fields.Datetime.now()
         self.env["zalo.message"]._apply_receipts(self.oa, [row.zalo_msg_id], "delivered", now)
-        self.assertEqual((notification.notification_status, notification.zalo_state), ("sent", "delivered"))
+        self.assertEqual(
+            (notification.notification_status, notification.zalo_state), ("sent", "delivered")
+        )
         self.env["zalo.message"]._apply_receipts(self.oa, [row.zalo_msg_id], "read", now)
         self.assertEqual(notification.zalo_state, "read")
         # never backward
@@ -124,9 +128,7 @@ class TestZaloNotification(ZaloTransactionCase):
         message = self.reply()
         self.assertEqual(len(self.cs_calls()), 1)
         wizard = (
-            self.env["zalo.resend"]
-            .with_user(self.operator)
-            .create({"mail_message_id": message.id})
+            self.env["zalo.resend"].with_user(self.operator).create({"mail_message_id": message.id})
         )
         self.assertTrue(wizard.can_resend)
         self.assertEqual(wizard.failure_type, "Recipient cannot receive the message")
@@ -142,8 +144,8 @@ class TestZaloNotification(ZaloTransactionCase):
         self.assertEqual(self.failed_ids(self.operator), [])
         # the same dialog (a second click, another tab) sends nothing more
         wizard.action_resend()
-        again = self.env["zalo.resend"].with_user(self.operator).create(
-            {"mail_message_id": message.id}
+        again = (
+            self.env["zalo.resend"].with_user(self.operator).create({"mail_message_id": message.id})
         )
         self.assertFalse(again.failed_count)
         again.action_resend()

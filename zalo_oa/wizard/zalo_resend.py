@@ -10,7 +10,9 @@ class ZaloResend(models.TransientModel):
     _description = "Resend a Zalo message"
     _rec_name = "mail_message_id"
 
-    mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True, required=True)
+    mail_message_id = fields.Many2one(
+        "mail.message", string="Message", readonly=True, required=True
+    )
     partner_id = fields.Many2one("res.partner", string="Recipient", compute="_compute_failure")
     failure_type = fields.Char(string="Error", compute="_compute_failure")
     failure_reason = fields.Text(string="Reason", compute="_compute_failure")
@@ -38,9 +40,9 @@ class ZaloResend(models.TransientModel):
             rows = wizard._failed_rows()
             notification = rows[:1]._zalo_notifications()[:1]
             labels = dict(
-                self.env["mail.notification"]._fields["failure_type"]._description_selection(
-                    self.env
-                )
+                self.env["mail.notification"]
+                ._fields["failure_type"]
+                ._description_selection(self.env)
             )
             wizard.partner_id = notification.res_partner_id
             wizard.failure_type = labels.get(notification.failure_type) or False
