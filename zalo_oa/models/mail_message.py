@@ -24,8 +24,12 @@ class MailMessage(models.Model):
             for target in targets:
                 by_target.setdefault(target, messages.browse())
                 by_target[target] |= message
+
         # Odoo's _message_notification_format, less the model's name (a conversation's
         # client knows it): one query less on every status change.
+        def notifications_format(message):
+            return message.notification_ids._filtered_for_web_client()._notification_format()
+
         formatted = {
             message.id: {
                 "author": {"id": message.author_id.id, "type": "partner"}
@@ -37,7 +41,7 @@ class MailMessage(models.Model):
                 "date": message.date,
                 "message_type": message.message_type,
                 "body": message.body,
-                "notifications": message.notification_ids._filtered_for_web_client()._notification_format(),
+                "notifications": notifications_format(message),
             }
             for message in in_channels
         }

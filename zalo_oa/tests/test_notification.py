@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import ZaloTransactionCase
@@ -160,7 +161,7 @@ class TestZaloNotification(ZaloTransactionCase):
             .create({"mail_message_id": message.id})
         )
         self.assertFalse(wizard.can_resend)
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             wizard.action_resend()
         self.assertEqual(self.row(message).state, "failed")
         self.assertEqual(len(self.cs_calls()), 1)
