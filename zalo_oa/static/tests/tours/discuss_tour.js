@@ -11,13 +11,13 @@ const REPLY = "Dạ shop còn size M ạ";
 
 /**
  * Websockets are off while Odoo runs tests: read the bus notifications the
- * server sent to this user and hand the Zalo status updates to the Discuss
- * service, as its bus subscription does.
+ * server sent to this user and hand Odoo's notification updates (the Zalo
+ * status of the messages) to the store, as mail's bus subscription does.
  *
- * @param {(payload: Object) => boolean} until wait for such a notification
+ * @param {(notification: Object) => boolean} until wait for such a notification
  */
 async function deliverZaloBusNotifications(until) {
-    const service = odoo.__WOWL_DEBUG__.root.env.services["zalo_oa.discuss"];
+    const store = odoo.__WOWL_DEBUG__.root.env.services["mail.store"];
     for (let attempt = 0; attempt < 50; attempt++) {
         const { notifications } = await jsonrpc("/websocket/peek_notifications", {
             channels: [],
@@ -26,17 +26,22 @@ async function deliverZaloBusNotifications(until) {
         });
         const updates = notifications
             .map(({ message }) => message)
-            .filter(({ type }) => type === "zalo.message/update")
+            .filter(({ type }) => type === "mail.message/notification_update")
             .map(({ payload }) => payload);
-        if (updates.some(until)) {
-            for (const { message_id, zalo } of updates) {
-                service.applyStatus(message_id, zalo);
+        const zaloNotifications = updates.flatMap(({ elements }) =>
+            elements.flatMap((element) =>
+                element.notifications.filter((n) => n.notification_type === "zalo")
+            )
+        );
+        if (zaloNotifications.some(until)) {
+            for (const { elements } of updates) {
+                store.Message.insert(elements, { html: true });
             }
             return;
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    throw new Error("No such zalo.message/update notification on the bus");
+    throw new Error("No such mail.message/notification_update notification on the bus");
 }
 
 function openConversation() {
@@ -102,7 +107,7 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_reply", {
             content: "Sent to Zalo",
             trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
             async run() {
-                await deliverZaloBusNotifications(({ zalo }) => zalo.state === "delivered");
+                await deliverZaloBusNotifications((n) => n.zalo_state === "delivered");
             },
         },
         {
@@ -166,23 +171,47 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_retry", {
             trigger: ".o-mail-Composer-send:enabled",
         },
         {
-            content: "Zalo refused it: the reason is shown",
-            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-failed[data-tooltip*='blocked']`,
+            content: "Zalo refused it: Odoo's failure icon, and the reason",
+            trigger: `.o-mail-Message:contains('${REPLY}') .o-mail-Message-notification.text-danger`,
             extra_trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure:contains('blocked')`,
-            isCheck: true,
         },
-        {
-            content: "Retry",
-            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure-retry`,
-        },
-        {
-            content: "Sent this time",
-            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
-            extra_trigger: `.o-mail-Message:contains('${REPLY}'):not(:has(.o-zalo-MessageFailure))`,
-            isCheck: true,
-        },
+        ...resendFromDialog(".o-mail-Discuss"),
     ],
 });
+
+/**
+ * The failure icon was clicked: the resend dialog shows the reason; Resend
+ * sends the message again (once), and its status comes back by the bus.
+ *
+ * @param {string} scope where the message is shown
+ */
+function resendFromDialog(scope) {
+    return [
+        {
+            content: "The resend dialog says why",
+            // (a tour looks for its triggers inside the open dialog)
+            trigger: ".o_field_widget[name='failure_reason']:contains('blocked')",
+            isCheck: true,
+        },
+        {
+            content: "Resend",
+            trigger: "button[name='action_resend']",
+        },
+        {
+            content: "The dialog closes; the new status arrives by the bus",
+            trigger: "body:not(:has(.modal))",
+            async run() {
+                await deliverZaloBusNotifications((n) => n.zalo_state === "sent");
+            },
+        },
+        {
+            content: "Sent this time: no failure left",
+            trigger: `${scope} .o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
+            extra_trigger: `${scope} .o-mail-Message:contains('${REPLY}'):not(:has(.o-zalo-MessageFailure)):not(:has(.o-mail-Message-notification))`,
+            isCheck: true,
+        },
+    ];
+}
 
 const CANNED = "Dạ, shop cảm ơn chị đã liên hệ ạ";
 
@@ -350,18 +379,14 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_inbox", {
                     ["res_id"],
                 ]);
                 await call("ir.cron", "method_direct_trigger", [[res_id]]);
-                await deliverZaloBusNotifications(({ zalo }) => zalo.state === "failed");
+                await deliverZaloBusNotifications((n) => n.zalo_state === "failed");
             },
         },
         {
-            content: "Not sent: Retry is offered to this Zalo manager at once, without a reload",
-            trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure-retry`,
+            content: "Not sent: Odoo's failure icon, at once, without a reload",
+            trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-mail-Message-notification.text-danger`,
             extra_trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure:contains('blocked')`,
         },
-        {
-            content: "Sent this time",
-            trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
-            isCheck: true,
-        },
+        ...resendFromDialog(".o-mail-ChatWindow"),
     ],
 });
