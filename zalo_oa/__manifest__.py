@@ -21,6 +21,7 @@
         "views/zalo_partner_link_views.xml",
         "views/zalo_event_views.xml",
         "views/zalo_message_views.xml",
+        "views/zalo_resend_views.xml",
         "views/res_partner_views.xml",
         "views/zalo_oa_menus.xml",
         "views/zalo_oa_inbox_views.xml",

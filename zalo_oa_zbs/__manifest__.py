@@ -1,6 +1,6 @@
 {
     "name": "Zalo OA - ZBS Template Messages",
-    "version": "17.0.1.0.0",
+    "version": "17.0.1.1.0",
     "summary": 'Zalo ZBS template lifecycle and "Send via Zalo" on any document',
     "category": "Discuss",
     "author": "Zalo OA for Odoo contributors",

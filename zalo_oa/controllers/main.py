@@ -83,20 +83,3 @@ class ZaloOAController(http.Controller):
             "</body></html>"
         )
         return request.make_response(body, headers=[("Content-Type", "text/html; charset=utf-8")])
-
-
-class ZaloDiscussController(http.Controller):
-    @http.route("/zalo_oa/message/retry", type="json", auth="user")
-    def retry_message(self, message_id):
-        """Retry the failed Zalo sends of one Discuss message (its author or a manager)."""
-        message = request.env["mail.message"].browse(int(message_id)).exists()
-        if not message:
-            raise request.not_found()
-        message.check_access_rule("read")
-        rows = (
-            request.env["zalo.message"]
-            .sudo()
-            .search([("mail_message_id", "=", message.id), ("state", "=", "failed")])
-        )
-        rows.with_user(request.env.user).action_retry()
-        return request.env["zalo.message"]._format_for_messages([message.id]).get(message.id)

@@ -1,5 +1,7 @@
 from . import discuss_channel
 from . import mail_message
+from . import mail_notification
+from . import mail_thread
 from . import res_config_settings
 from . import res_partner
 from . import zalo_api_log
@@ -11,6 +13,7 @@ from . import zalo_event_process
 from . import zalo_event_queue
 from . import zalo_message
 from . import zalo_message_send
+from . import zalo_message_notification
 from . import zalo_oa
 from . import zalo_oa_api
 from . import zalo_oa_oauth

@@ -169,6 +169,16 @@ class DiscussChannel(models.Model):
                 self._zalo_on_staff_answer(message)
         return res
 
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        """The customer gets a reply on Zalo only (its ``zalo`` notification), never an
+        e-mail copy when staff mention them."""
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        customers = self.filtered(lambda c: c.channel_type == "zalo").zalo_partner_link_id
+        if customers:
+            excluded = set(customers.partner_id.ids)
+            recipients = [r for r in recipients if r.get("id") not in excluded]
+        return recipients
+
     def _zalo_window_closed_text(self):
         return _(
             "The customer's last message is more than 7 days old: Zalo only accepts approved "

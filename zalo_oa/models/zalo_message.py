@@ -197,67 +197,6 @@ class ZaloMessage(models.Model):
                 "failure_code": 0,
             }
         )
-        rows.sudo()._send()
+        rows.sudo()._notify_state_change()
+        rows.sudo()._send_soon()
         return True
-
-    # --------------------------------------------------------------- Discuss
-
-    @api.model
-    def _format_for_messages(self, mail_message_ids):
-        """{mail.message id: zalo dict} for the status icons."""
-        rows = self.sudo().search(
-            [("mail_message_id", "in", list(mail_message_ids)), ("direction", "=", "outbound")],
-            order="id",
-        )
-        grouped = {}
-        for row in rows:
-            grouped.setdefault(row.mail_message_id.id, self.browse())
-            grouped[row.mail_message_id.id] |= row
-        return {mid: group._zalo_status() for mid, group in grouped.items()}
-
-    def _zalo_status(self):
-        """The state shown for one mail.message (several rows: the least advanced)."""
-        if not self:
-            return False
-        failed = self.filtered(lambda r: r.state == "failed")
-        if failed:
-            row = failed[0]
-            return {
-                "state": "failed",
-                "failure_reason": row.failure_reason or "",
-                "can_retry": all(r._can_retry() for r in failed),
-                # Bus updates are computed for whoever caused them (a cron, a colleague):
-                # each client decides from the authors (and whether it is a Zalo manager).
-                "author_user_ids": failed.author_id.ids,
-            }
-        state = min(self.mapped("state"), key=lambda s: STATE_ORDER.get(s, 0))
-        if state == "uncertain":
-            # Shown as still sending, with the reason: "checking delivery", not a failure.
-            state = "pending"
-        retrying = self.filtered(lambda r: r.state in QUEUED and r.failure_reason)
-        return {
-            "state": state,
-            "failure_reason": retrying[0].failure_reason if retrying else False,
-            "can_retry": False,
-        }
-
-    def _notify_state_change(self):
-        """Send the new states of the messages to their conversation (status icons)."""
-        by_message = {}
-        for row in self.filtered("mail_message_id"):
-            by_message.setdefault(row.mail_message_id, row.channel_id)
-        if not by_message:
-            return
-        statuses = self._format_for_messages([m.id for m in by_message])
-        # one bus insert for all of them
-        self.env["bus.bus"].sudo()._sendmany(
-            [
-                (
-                    channel,
-                    "zalo.message/update",
-                    {"message_id": message.id, "zalo": statuses.get(message.id) or False},
-                )
-                for message, channel in by_message.items()
-                if channel
-            ]
-        )

@@ -91,16 +91,26 @@ class ZaloMessage(models.Model):
         rows = self.sudo().create(vals_list)
         if not rows:
             return rows
-        if rows.filtered(lambda r: r.content_type != "text"):
-            # Uploads first: the queue does it, woken when this transaction commits.
+        # Its notification goes with the message to the conversation (status icon).
+        rows._zalo_sync_notifications(new=True)
+        rows._send_soon()
+        return rows
+
+    def _send_soon(self):
+        """Send these queued rows once this transaction commits (never twice: a request
+        that fails and is retried sends nothing), or let the queue do it."""
+        if not self:
+            return
+        if self.filtered(lambda r: r.content_type != "text"):
+            # Uploads (and templates) go through the queue, woken when this transaction
+            # commits.
             self._trigger_queue()
         else:
             self.env.cr.postcommit.add(
-                lambda dbname=self.env.cr.dbname, ids=tuple(rows.ids): _send_after_commit(
+                lambda dbname=self.env.cr.dbname, ids=tuple(self.ids): _send_after_commit(
                     dbname, list(ids)
                 )
             )
-        return rows
 
     def _trigger_queue(self, at=None, shards=1):
         """Wake the send queue now, or at the given time(s) (one trigger per time).

@@ -73,13 +73,23 @@ class TestDiscussUI(ZaloHttpCase):
         )
         self.assertFalse(self.outbound())
 
-    def test_failed_then_retry(self):
+    def test_failed_then_resent(self):
+        """A reply Zalo refuses (permanent error) shows Odoo's failure icon; the icon
+        opens the resend dialog, and Resend sends it once."""
+        self.sim.clear_requests()
         self.sim.add_fault(match="/message/cs", error=-217, count=1)
         self.start_tour("/web#action=mail.action_discuss", "zalo_oa_discuss_retry", login="admin")
         sent = self.outbound()
         self.assertEqual(len(sent), 1)
         self.assertEqual(sent.state, "sent")
         self.assertTrue(sent.zalo_msg_id)
+        calls = self.sim.requests(path="/v3.0/oa/message/cs")
+        self.assertEqual([c["response"]["json"]["error"] for c in calls], [-217, 0])
+        notification = sent.mail_message_id.notification_ids
+        self.assertEqual(
+            (notification.notification_type, notification.notification_status),
+            ("zalo", "sent"),
+        )
 
     def test_composer_actions(self):
         """Only what Zalo can deliver: no GIF picker, voice recorder or reactions in Zalo
@@ -103,7 +113,8 @@ class TestDiscussUI(ZaloHttpCase):
 
     def test_inbox_for_a_second_manager(self):
         """The messaging menu shows the last Zalo message; a colleague's reply refused by
-        Zalo in the queue offers Retry to another Zalo manager without a reload; reading
+        Zalo in the queue shows Odoo's failure icon to another Zalo manager without a reload,
+        who resends it from the dialog; reading
         the conversation changes only the reader's unread counter."""
         manager = new_test_user(
             self.env,

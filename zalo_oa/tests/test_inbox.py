@@ -1,5 +1,5 @@
 """Zalo conversations as a shared inbox: unread counters per operator, the last message
-for the messaging menu, and who is offered Retry in status updates from the bus."""
+for the messaging menu, and the status updates of the replies on the bus."""
 
 import json
 
@@ -85,21 +85,31 @@ class TestInbox(ZaloTransactionCase):
         self.assertIn("Mã đơn là DH001", last["body"])
         self.assertEqual(last["author"]["id"], self.channel.zalo_partner_link_id.partner_id.id)
 
-    def test_status_update_names_the_authors(self):
-        """The queue (or a colleague) computes the update: clients decide who may retry
-        from the authors in it (and whether they are Zalo managers)."""
+    def test_status_update_reaches_the_conversation_and_the_author(self):
+        """The queue (or a colleague) changes a reply's state: Odoo's notification update
+        goes to the conversation (every operator's status icon) and to the author (the
+        failures of the messaging menu). Who may resend is decided by the resend dialog."""
         self.sim.add_fault(match="/v3.0/oa/message/cs", error=-217, count=1)
         message = self.channel.with_user(self.op_a).message_post(
             body="Dạ shop còn hàng ạ", message_type="comment"
         )
         self.run_postcommit()
-        status = self.env["zalo.message"]._format_for_messages([message.id])[message.id]
-        self.assertEqual(status["state"], "failed")
-        self.assertEqual(status["author_user_ids"], self.op_a.ids)
         row = self.env["zalo.message"].search([("mail_message_id", "=", message.id)])
+        self.assertEqual(row.state, "failed")
         self.assertTrue(row.with_user(self.op_a)._can_retry())
         self.assertTrue(row.with_user(self.manager)._can_retry())
         self.assertFalse(row.with_user(self.op_b)._can_retry())
-        updates = self.bus_payloads(self.channel, "zalo.message/update")
-        self.assertTrue(updates)
-        self.assertEqual(updates[-1]["zalo"]["author_user_ids"], self.op_a.ids)
+        for target in (self.channel, self.op_a.partner_id):
+            updates = self.bus_payloads(target, "mail.message/notification_update")
+            self.assertTrue(updates, target)
+            (element,) = updates[-1]["elements"]
+            self.assertEqual(element["id"], message.id)
+            (notification,) = element["notifications"]
+            self.assertEqual(notification["notification_type"], "zalo")
+            self.assertEqual(notification["notification_status"], "exception")
+            self.assertEqual(notification["zalo_state"], "failed")
+            self.assertIn("-217", notification["failure_reason"])
+        wizard = (
+            self.env["zalo.resend"].with_user(self.op_b).create({"mail_message_id": message.id})
+        )
+        self.assertFalse(wizard.can_resend, "not the author, not a manager")

@@ -116,7 +116,7 @@ class TestOutbound(OutboundFixtures, ZaloMockTransactionCase):
         log = self.env["zalo.api.log"].search([("endpoint", "=", "/v3.0/oa/message/cs")])
         self.assertEqual(len(log), 1)
         formatted = message.message_format()[0]
-        self.assertEqual(formatted["zalo"]["state"], "sent")
+        self.assertEqual(formatted["notifications"][0]["zalo_state"], "sent")
 
     def test_reply_quotes_the_customer_message(self):
         self.reply(parent_id=self.inbound.id)
@@ -236,9 +236,11 @@ class TestOutbound(OutboundFixtures, ZaloMockTransactionCase):
         self.assertEqual(row.state, "failed")
         self.assertEqual(row.failure_kind, "recipient")
         self.assertIn("-213", row.failure_reason)
-        status = message.message_format()[0]["zalo"]
-        self.assertEqual(status["state"], "failed")
-        self.assertTrue(status["can_retry"])
+        (notification,) = message.message_format()[0]["notifications"]
+        self.assertEqual(notification["notification_type"], "zalo")
+        self.assertEqual(notification["notification_status"], "exception")
+        self.assertEqual(notification["failure_type"], "zalo_recipient")
+        self.assertEqual(notification["zalo_state"], "failed")
         self.assertEqual(self.oa.failed_message_count, 1)
         # only its author (or a manager) may retry
         other = new_test_user(

@@ -188,8 +188,9 @@ class TestOutboundRetry(ZaloTransactionCase):
         with self.frozen(), self.answer_lost(deliver=True):
             row = self.reply("Đơn của chị đã giao")
             self.assertEqual(row.state, "uncertain")
-            status = row.mail_message_id.message_format()[0]["zalo"]
-            self.assertEqual(status["state"], "pending")
+            (status,) = row.mail_message_id.message_format()[0]["notifications"]
+            self.assertEqual(status["zalo_state"], "pending")
+            self.assertEqual(status["notification_status"], "ready")
             self.assertIn("Checking delivery", status["failure_reason"])
             self.assertIn(row.next_attempt_at, self.trigger_times(self.send_cron))
             self.advance(3)

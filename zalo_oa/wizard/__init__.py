@@ -1,2 +1,3 @@
 from . import zalo_link_partner_wizard
 from . import zalo_conversation_assign_wizard
+from . import zalo_resend

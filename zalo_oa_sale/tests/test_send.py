@@ -40,7 +40,7 @@ class TestSaleSend(ZaloSaleCase):
         self.assertIn("access_token=", call["template_data"]["portal_url"])
         notes = self.notes(order, self.templates["quotation"])
         self.assertEqual(len(notes), 1, "one chatter entry")
-        self.assertEqual(notes.message_format()[0]["zalo"]["state"], "sent")
+        self.assertEqual(notes.message_format()[0]["notifications"][0]["zalo_state"], "sent")
         # The order is now related to the customer's conversation (smart button).
         self.assertEqual(order.zalo_channel_count, 1)
         self.assertEqual(order.zalo_zbs_message_count, 1)

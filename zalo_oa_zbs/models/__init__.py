@@ -8,7 +8,6 @@ from . import zalo_zbs_template_layout
 from . import zalo_zbs_template_param
 from . import zalo_zbs_template_usage
 from . import discuss_channel
-from . import mail_message
 from . import res_partner
 from . import zalo_event
 from . import zalo_message

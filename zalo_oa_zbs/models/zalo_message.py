@@ -483,33 +483,11 @@ class ZaloMessage(models.Model):
         """A delivery receipt found by ``tracking_id``: move forward, never backward."""
         return self._move_forward(state, when, msg_id=msg_id)
 
-    def _notify_state_change(self):
-        """Also update the status icon of the chatter message the template was logged in."""
-        super()._notify_state_change()
-        rows = self.sudo().filtered(
-            lambda r: (
-                r.message_kind in ZBS_KINDS
-                and r.mail_message_id
-                and r.mail_message_id.model != "discuss.channel"
-                and r.author_id
-            )
-        )
-        if not rows:
-            return
-        statuses = rows._format_for_messages(rows.mail_message_id.ids)
-        self.env["bus.bus"].sudo()._sendmany(
-            [
-                (
-                    row.author_id.partner_id,
-                    "zalo.message/update",
-                    {
-                        "message_id": row.mail_message_id.id,
-                        "zalo": statuses.get(row.mail_message_id.id) or False,
-                    },
-                )
-                for row in rows
-            ]
-        )
+    def _zalo_notification_partner(self):
+        """A template goes to its recipient contact (or the linked Zalo user's)."""
+        if self.message_kind in ZBS_KINDS:
+            return self.partner_id or self.partner_link_id.partner_id
+        return super()._zalo_notification_partner()
 
     def action_open_document(self):
         self.ensure_one()

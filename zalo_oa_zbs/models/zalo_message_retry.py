@@ -105,7 +105,13 @@ class ZaloMessage(models.Model):
                 "next_attempt_at": False,
             }
         )
-        rows._notify_state_change()
+        # Given up by the user: no failure to show or resend (Odoo's "canceled").
+        rows._zalo_sync_notifications()
+        notifications = rows._zalo_notifications().filtered(
+            lambda n: n.notification_status == "exception"
+        )
+        notifications.write({"notification_status": "canceled"})
+        notifications.mail_message_id._zalo_notify_notification_update()
         return True
 
     def _zbs_can_cancel(self):

@@ -261,6 +261,7 @@ class ZaloZbsTemplate(models.Model):
                     )
                 )
                 row.mail_message_id = message
+            rows._notify_state_change()
             return
         by_model = {}
         for item, row in zip(prepared, rows, strict=True):
@@ -280,6 +281,7 @@ class ZaloZbsTemplate(models.Model):
                 row.mail_message_id = by_res_id.get(item["record"].id, False)
             for item, row in pairs:
                 self._zbs_link_conversation(item, row)
+        rows._notify_state_change()
 
     def _zbs_link_conversation(self, item, row):
         """Relate the document to the customer's conversation, when there is one."""

@@ -43,7 +43,7 @@ class TestConversation(ZbsTransactionCase):
         message = row.mail_message_id
         self.assertEqual((message.model, message.res_id), ("discuss.channel", self.channel.id))
         self.assertIn("Nguyễn Văn An", message.body)
-        self.assertEqual(message.message_format()[0]["zalo"]["state"], "sent")
+        self.assertEqual(message.message_format()[0]["notifications"][0]["zalo_state"], "sent")
         self.assertFalse(
             self.env["zalo.message"].search(
                 [("message_kind", "=", "cs"), ("direction", "=", "outbound")]

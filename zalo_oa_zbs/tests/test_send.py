@@ -137,7 +137,9 @@ class TestSend(ZbsTransactionCase):
         row = self.zbs_rows(partner)
         self.assertEqual(row.state, "failed")
         self.assertIn("«12345»", row.failure_reason)
-        self.assertEqual(row.mail_message_id.message_format()[0]["zalo"]["state"], "failed")
+        self.assertEqual(
+            row.mail_message_id.message_format()[0]["notifications"][0]["zalo_state"], "failed"
+        )
         with self.assertRaises(UserError):
             row.action_retry()  # still the same number
         partner.mobile = "0912 000 333"
@@ -182,3 +184,51 @@ class TestSend(ZbsTransactionCase):
         rows.with_user(self.user).action_zbs_cancel()
         self.assertEqual(rows.state, "failed")
         self.assertIn("Cancelled", rows.failure_reason)
+
+    def test_refused_template_is_a_failure_in_the_chatter(self):
+        """A template Zalo refuses shows as a failed notification of its chatter entry,
+        counted in its author's messaging menu, and is resent once from the dialog."""
+        partner = self.env["res.partner"].create(
+            {"name": "Lê Văn Cường", "ref": "KH0601", "mobile": "0912 000 601"}
+        )
+        self.sim.add_fault(match="/business/message/template", error=-118, count=1)
+        self.composer(partner, user=self.user).action_send()
+        self.run_queue()
+        row = self.zbs_rows(partner)
+        self.assertEqual(row.state, "failed")
+        log = row.mail_message_id
+        self.assertEqual((log.model, log.res_id), ("res.partner", partner.id))
+        notification = log.notification_ids.filtered(lambda n: n.notification_type == "zalo")
+        self.assertEqual(notification.res_partner_id, partner)
+        self.assertEqual(notification.author_id, self.user.partner_id)
+        self.assertEqual(notification.notification_status, "exception")
+        self.assertEqual(notification.failure_type, "zalo_recipient")
+        failures = self.user.partner_id.with_user(self.user)._message_fetch_failed()
+        self.assertEqual([m["id"] for m in failures], [log.id])
+        self.assertEqual(failures[0]["notifications"][0]["zalo_state"], "failed")
+        wizard = self.env["zalo.resend"].with_user(self.user).create({"mail_message_id": log.id})
+        wizard.action_resend()
+        self.run_queue()
+        self.assertEqual(row.state, "sent")
+        self.assertEqual(len(self.sim_calls("/business/message/template")), 2)
+        self.assertEqual(notification.notification_status, "sent")
+        self.assertFalse(self.user.partner_id.with_user(self.user)._message_fetch_failed())
+        wizard.action_resend()
+        self.run_queue()
+        self.assertEqual(len(self.sim_calls("/business/message/template")), 2)
+
+    def test_cancelled_template_is_not_a_failure(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Đặng Thị Mai", "ref": "KH0602", "mobile": "0912 000 602"}
+        )
+        self.sim.add_fault(match="/business/message/template", error=-144, count=1)
+        self.composer(partner, user=self.user).action_send()
+        self.run_queue()
+        row = self.zbs_rows(partner)
+        self.assertEqual(row.state, "pending", "waits for the quota")
+        notification = row._zalo_notifications()
+        self.assertEqual(notification.notification_status, "ready")
+        row.with_user(self.user).action_zbs_cancel()
+        self.assertEqual(row.state, "failed")
+        self.assertEqual(notification.notification_status, "canceled")
+        self.assertFalse(self.user.partner_id.with_user(self.user)._message_fetch_failed())

@@ -88,13 +88,13 @@ class TestTemplateLifecycle(ZbsTransactionCase):
         self.assertEqual((log.model, log.res_id), ("res.partner", partner.id))
         self.assertIn("Thông báo khách hàng mới", log.body)
         self.assertIn("Trần Thị Bích", log.body)
-        self.assertEqual(log.message_format()[0]["zalo"]["state"], "sent")
+        self.assertEqual(log.message_format()[0]["notifications"][0]["zalo_state"], "sent")
 
         # Zalo's delivery receipt (user_received_message from the ZNS server).
         self.deliver(row.zalo_msg_id)
         self.assertEqual(row.state, "delivered")
         self.assertTrue(row.delivered_at)
-        self.assertEqual(log.message_format()[0]["zalo"]["state"], "delivered")
+        self.assertEqual(log.message_format()[0]["notifications"][0]["zalo_state"], "delivered")
 
         quota = self.env["zalo.zbs.quota"].search([("oa_id", "=", self.oa.id)])
         self.assertEqual((quota.daily_quota, quota.remaining_quota), (500, 499))

@@ -1,13 +1,13 @@
 /* @odoo-module */
 
-import { Component, useState } from "@odoo/owl";
+import { Component } from "@odoo/owl";
 
 import { _t } from "@web/core/l10n/translation";
-import { useService } from "@web/core/utils/hooks";
 
 /**
- * Delivery status icon of a message sent to Zalo: pending, sent, delivered,
- * read or failed (the reason shows on hover).
+ * Delivery status icon of a message sent to Zalo: pending, sent, delivered, read
+ * or failed (the reason shows on hover). It reads `message.zaloStatus`, i.e. the
+ * message's notification of type "zalo" (`zalo_state`, `failure_reason`).
  *
  * @typedef {Object} Props
  * @property {import("models").Message} message
@@ -20,7 +20,7 @@ export class ZaloMessageStatus extends Component {
     static defaultProps = { className: "" };
 
     get status() {
-        return this.props.message.zalo;
+        return this.props.message.zaloStatus;
     }
 
     get label() {
@@ -47,8 +47,8 @@ export class ZaloMessageStatus extends Component {
 }
 
 /**
- * Under a message that could not be sent to Zalo: the reason, and "Retry"
- * when the user may retry it.
+ * Under a message that could not be sent to Zalo: the reason (the failure icon
+ * of the message opens the resend dialog).
  *
  * @typedef {Object} FailureProps
  * @property {import("models").Message} message
@@ -58,26 +58,10 @@ export class ZaloMessageFailure extends Component {
     static template = "zalo_oa.MessageFailure";
     static props = ["message"];
 
-    setup() {
-        this.zaloDiscuss = useService("zalo_oa.discuss");
-        this.state = useState({ retrying: false });
-    }
-
     get reason() {
         return (
-            this.props.message.zalo.failure_reason || _t("This message could not be sent to Zalo.")
+            this.props.message.zaloStatus.failure_reason ||
+            _t("This message could not be sent to Zalo.")
         );
-    }
-
-    async onClickRetry() {
-        if (this.state.retrying) {
-            return;
-        }
-        this.state.retrying = true;
-        try {
-            await this.zaloDiscuss.retry(this.props.message);
-        } finally {
-            this.state.retrying = false;
-        }
     }
 }

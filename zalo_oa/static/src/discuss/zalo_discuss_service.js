@@ -17,25 +17,12 @@ export class ZaloDiscuss {
      */
     constructor(env, services) {
         this.env = env;
-        this.busService = services.bus_service;
-        this.rpc = services.rpc;
-        /** @type {import("@mail/core/common/store_service").Store} */
-        this.store = services["mail.store"];
-        this.userService = services.user;
         /** Current time (ms), ticking: components reading it re-render. */
         this.now = Date.now();
-        /** Zalo managers may retry anyone's failed message. */
-        this.isZaloManager = false;
     }
 
     setup() {
-        this.userService
-            .hasGroup("zalo_oa.group_zalo_manager")
-            .then((isManager) => (this.isZaloManager = isManager));
         browser.setInterval(() => (this.now = Date.now()), CLOCK_TICK);
-        this.busService.subscribe("zalo.message/update", ({ message_id, zalo }) =>
-            this.applyStatus(message_id, zalo)
-        );
         this.env.bus.addEventListener("discuss.channel/new_message", ({ detail }) =>
             this.onNewMessage(detail)
         );
@@ -59,47 +46,6 @@ export class ZaloDiscuss {
     }
 
     /**
-     * @param {number} messageId
-     * @param {import("./message_model_patch").ZaloStatus} zalo
-     */
-    applyStatus(messageId, zalo) {
-        const message = this.store.Message.get(messageId);
-        if (!message) {
-            // The bus may be faster than the response of the post.
-            this.store.keepZaloEarlyStatus(messageId, this.forCurrentUser(zalo));
-            return;
-        }
-        message.updateZaloStatus(this.forCurrentUser(zalo, message));
-    }
-
-    /**
-     * A status from the bus was computed for whoever caused the change (the queue, a
-     * colleague): whether Retry is offered is decided here, for the current user — the
-     * author(s) of the failed sends and Zalo managers (as the server checks).
-     *
-     * @param {import("./message_model_patch").ZaloStatus} zalo
-     * @param {import("models").Message} [message]
-     * @returns {import("./message_model_patch").ZaloStatus}
-     */
-    forCurrentUser(zalo, message) {
-        if (zalo?.state !== "failed") {
-            return zalo;
-        }
-        let canRetry;
-        if (Array.isArray(zalo.author_user_ids)) {
-            const uid = this.userService.userId;
-            canRetry =
-                this.isZaloManager ||
-                (zalo.author_user_ids.length > 0 && zalo.author_user_ids.every((id) => id === uid));
-        } else {
-            canRetry = Boolean(
-                zalo.can_retry && (message?.isSelfAuthored || message?.zalo?.can_retry)
-            );
-        }
-        return { ...zalo, can_retry: canRetry };
-    }
-
-    /**
      * @param {import("models").Thread} thread
      * @returns {boolean} whether free text can be sent in this Zalo conversation now
      */
@@ -114,16 +60,10 @@ export class ZaloDiscuss {
     windowMsLeft(thread) {
         return zaloWindowMsLeft(thread, this.now);
     }
-
-    /** @param {import("models").Message} message */
-    async retry(message) {
-        const zalo = await this.rpc("/zalo_oa/message/retry", { message_id: message.id });
-        message.updateZaloStatus(zalo);
-    }
 }
 
 export const zaloDiscussService = {
-    dependencies: ["bus_service", "mail.store", "rpc", "user"],
+    dependencies: [],
     /**
      * @param {import("@web/env").OdooEnv} env
      * @param {Partial<import("services").Services>} services

@@ -38,12 +38,13 @@ async function runZaloQueues() {
 /**
  * Websockets are off while Odoo runs tests: run the queues, read the bus
  * notifications the server sent to this user and hand the Zalo status updates
- * to the Discuss service, as its bus subscription does.
+ * to the store, as mail's bus subscription does (Odoo's notification
+ * updates carry the Zalo status of the messages).
  *
- * @param {(payload: Object) => boolean} until wait for such a notification
+ * @param {(notification: Object) => boolean} until wait for such a notification
  */
 async function deliverZaloBusNotifications(until) {
-    const service = odoo.__WOWL_DEBUG__.root.env.services["zalo_oa.discuss"];
+    const store = odoo.__WOWL_DEBUG__.root.env.services["mail.store"];
     for (let attempt = 0; attempt < 50; attempt++) {
         await runZaloQueues();
         const { notifications } = await jsonrpc("/websocket/peek_notifications", {
@@ -53,17 +54,22 @@ async function deliverZaloBusNotifications(until) {
         });
         const updates = notifications
             .map(({ message }) => message)
-            .filter(({ type }) => type === "zalo.message/update")
+            .filter(({ type }) => type === "mail.message/notification_update")
             .map(({ payload }) => payload);
-        if (updates.some(until)) {
-            for (const { message_id, zalo } of updates) {
-                service.applyStatus(message_id, zalo);
+        const zaloNotifications = updates.flatMap(({ elements }) =>
+            elements.flatMap((element) =>
+                element.notifications.filter((n) => n.notification_type === "zalo")
+            )
+        );
+        if (zaloNotifications.some(until)) {
+            for (const { elements } of updates) {
+                store.Message.insert(elements, { html: true });
             }
             return;
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    throw new Error("No such zalo.message/update notification on the bus");
+    throw new Error("No such mail.message/notification_update notification on the bus");
 }
 
 function openConversation() {
@@ -129,7 +135,7 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_reply", {
             content: "Sent by the queue after the commit, then delivered: updates from the bus",
             trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus`,
             async run() {
-                await deliverZaloBusNotifications(({ zalo }) => zalo.state === "delivered");
+                await deliverZaloBusNotifications((n) => n.zalo_state === "delivered");
             },
         },
         {
@@ -194,29 +200,53 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_retry", {
         },
         {
             content: "The queue sends it after the commit",
-            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus`,
+            trigger: `.o-mail-Message:contains('${REPLY}')`,
             async run() {
-                await deliverZaloBusNotifications(({ zalo }) => zalo.state === "failed");
+                await deliverZaloBusNotifications((n) => n.zalo_state === "failed");
             },
         },
         {
-            content: "Zalo refused it: the reason is shown",
-            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-failed[data-tooltip*='blocked']`,
+            content: "Zalo refused it: Odoo's failure icon, and the reason",
+            trigger: `.o-mail-Message:contains('${REPLY}') .o-mail-Message-notification.text-danger`,
             extra_trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure:contains('blocked')`,
-            isCheck: true,
         },
-        {
-            content: "Retry",
-            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure-retry`,
-        },
-        {
-            content: "Sent this time",
-            trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
-            extra_trigger: `.o-mail-Message:contains('${REPLY}'):not(:has(.o-zalo-MessageFailure))`,
-            isCheck: true,
-        },
+        ...resendFromDialog(".o-mail-Discuss"),
     ],
 });
+
+/**
+ * The failure icon was clicked: the resend dialog shows the reason; Resend
+ * sends the message again (once), and its status comes back by the bus.
+ *
+ * @param {string} scope where the message is shown
+ */
+function resendFromDialog(scope) {
+    return [
+        {
+            content: "The resend dialog says why",
+            // (a tour looks for its triggers inside the open dialog)
+            trigger: ".o_field_widget[name='failure_reason']:contains('blocked')",
+            isCheck: true,
+        },
+        {
+            content: "Resend",
+            trigger: "button[name='action_resend']",
+        },
+        {
+            content: "The dialog closes; the new status arrives by the bus",
+            trigger: "body:not(:has(.modal))",
+            async run() {
+                await deliverZaloBusNotifications((n) => n.zalo_state === "sent");
+            },
+        },
+        {
+            content: "Sent this time: no failure left",
+            trigger: `${scope} .o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
+            extra_trigger: `${scope} .o-mail-Message:contains('${REPLY}'):not(:has(.o-zalo-MessageFailure)):not(:has(.o-mail-Message-notification))`,
+            isCheck: true,
+        },
+    ];
+}
 
 const CANNED = "Dạ, shop cảm ơn chị đã liên hệ ạ";
 
@@ -284,7 +314,7 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_composer", {
             content: "The queue sends it after the commit",
             trigger: `.o-mail-Message:contains('${CANNED}') .o-zalo-MessageStatus`,
             async run() {
-                await deliverZaloBusNotifications(({ zalo }) => zalo.state === "sent");
+                await deliverZaloBusNotifications((n) => n.zalo_state === "sent");
             },
         },
         {
@@ -388,18 +418,14 @@ registry.category("web_tour.tours").add("zalo_oa_discuss_inbox", {
                     ["id"],
                 ]);
                 await call("zalo.message", "write", [[id], { next_attempt_at: false }]);
-                await deliverZaloBusNotifications(({ zalo }) => zalo.state === "failed");
+                await deliverZaloBusNotifications((n) => n.zalo_state === "failed");
             },
         },
         {
-            content: "Not sent: Retry is offered to this Zalo manager at once, without a reload",
-            trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure-retry`,
+            content: "Not sent: Odoo's failure icon, at once, without a reload",
+            trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-mail-Message-notification.text-danger`,
             extra_trigger: `.o-mail-Message:contains('${REPLY}') .o-zalo-MessageFailure:contains('blocked')`,
         },
-        {
-            content: "Sent this time",
-            trigger: `.o-mail-ChatWindow .o-mail-Message:contains('${REPLY}') .o-zalo-MessageStatus-sent`,
-            isCheck: true,
-        },
+        ...resendFromDialog(".o-mail-ChatWindow"),
     ],
 });
