@@ -32,9 +32,12 @@ class TestZaloNotification(ZaloTransactionCase):
         self.channel = self.link.channel_id
 
     def reply(self, body="Dạ, đơn của chị đang giao ạ", user=None, **kwargs):
-        return self.channel.with_user(user or self.operator).message_post(
+        """The operator's reply, and the commit of its request (which sends a text)."""
+        message = self.channel.with_user(user or self.operator).message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_comment", **kwargs
         )
+        self.run_postcommit()
+        return message
 
     def notification(self, message):
         return message.notification_ids.filtered(lambda n: n.notification_type == "zalo")
@@ -135,6 +138,7 @@ class TestZaloNotification(ZaloTransactionCase):
         self.assertEqual(wizard.failure_type, "Recipient cannot receive the message")
         self.assertEqual(wizard.partner_id, self.link.partner_id)
         wizard.action_resend()
+        self.run_postcommit()
         calls = self.cs_calls()
         self.assertEqual(len(calls), 2)
         self.assertEqual(calls[-1]["response"]["json"]["error"], 0)
@@ -145,11 +149,13 @@ class TestZaloNotification(ZaloTransactionCase):
         self.assertEqual(self.failed_ids(self.operator), [])
         # the same dialog (a second click, another tab) sends nothing more
         wizard.action_resend()
+        self.run_postcommit()
         again = (
             self.env["zalo.resend"].with_user(self.operator).create({"mail_message_id": message.id})
         )
         self.assertFalse(again.failed_count)
         again.action_resend()
+        self.run_postcommit()
         self.assertEqual(len(self.cs_calls()), 2)
 
     def test_only_the_author_or_a_manager_resends(self):
@@ -163,6 +169,7 @@ class TestZaloNotification(ZaloTransactionCase):
         self.assertFalse(wizard.can_resend)
         with self.assertRaises(AccessError):
             wizard.action_resend()
+        self.run_postcommit()
         self.assertEqual(self.row(message).state, "failed")
         self.assertEqual(len(self.cs_calls()), 1)
 

@@ -248,6 +248,7 @@ class TestOutbound(OutboundFixtures, ZaloMockTransactionCase):
         )
         self.assertFalse(row.with_user(other)._can_retry())
         row.with_user(self.operator).action_retry()
+        self.run_postcommit()
         self.assertEqual(row.state, "sent")
         self.assertEqual(len(self.sent_to_zalo()), 1)
 

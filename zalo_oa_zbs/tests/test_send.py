@@ -144,6 +144,7 @@ class TestSend(ZbsTransactionCase):
             row.action_retry()  # still the same number
         partner.mobile = "0912 000 333"
         row.action_retry()
+        self.run_queue()
         self.assertEqual(row.state, "sent")
         self.assertEqual(row.phone, "84912000333")
 
