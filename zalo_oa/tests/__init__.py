@@ -14,3 +14,4 @@ from . import test_security_review
 from . import test_inbox
 from . import test_queue_scaling
 from . import test_inbox_team
+from . import test_qunit

@@ -29,9 +29,10 @@ export class ZaloDiscuss {
     }
 
     setup() {
-        this.userService
-            .hasGroup("zalo_oa.group_zalo_manager")
-            .then((isManager) => (this.isZaloManager = isManager));
+        // a promise, or a boolean (the user service of Odoo's QUnit web client)
+        Promise.resolve(this.userService.hasGroup("zalo_oa.group_zalo_manager")).then(
+            (isManager) => (this.isZaloManager = isManager)
+        );
         browser.setInterval(() => (this.now = Date.now()), CLOCK_TICK);
         this.busService.subscribe("zalo.message/update", ({ message_id, zalo }) =>
             this.applyStatus(message_id, zalo)
