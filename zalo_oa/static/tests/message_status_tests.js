@@ -4,7 +4,7 @@ import { startServer } from "@bus/../tests/helpers/mock_python_environment";
 
 import { start } from "@mail/../tests/helpers/test_utils";
 
-import { click, contains, insertText } from "@web/../tests/utils";
+import { assertSteps, click, contains, insertText, step } from "@web/../tests/utils";
 
 import {
     createZaloConversation,
@@ -104,7 +104,7 @@ QUnit.module("zalo_oa", () => {
     QUnit.test("failed: the reason, and Retry for its author", async (assert) => {
         const pyEnv = await startServer();
         const { channelId } = createZaloConversation(pyEnv);
-        const { zaloMessageId } = createZaloReply(pyEnv, channelId, {
+        const { messageId, zaloMessageId } = createZaloReply(pyEnv, channelId, {
             zalo: {
                 state: "failed",
                 failure_reason: "The customer has blocked this Official Account.",
@@ -113,7 +113,7 @@ QUnit.module("zalo_oa", () => {
         const { openDiscuss } = await start({
             mockRPC(route, args) {
                 if (route === "/zalo_oa/message/retry") {
-                    assert.step(`retry ${args.message_id}`);
+                    step(`retry ${args.message_id}`);
                 }
             },
         });
@@ -125,11 +125,11 @@ QUnit.module("zalo_oa", () => {
             text: "The customer has blocked this Official Account.Retry",
         });
         await click(".o-zalo-MessageFailure-retry");
-        const [zaloMessage] = pyEnv["zalo.message"].searchRead([["id", "=", zaloMessageId]]);
-        assert.verifySteps([`retry ${zaloMessage.mail_message_id[0]}`]);
-        assert.strictEqual(zaloMessage.state, "pending");
+        await assertSteps([`retry ${messageId}`]);
         // the answer of the retry is shown at once
         await contains(".o-zalo-MessageStatus[data-state='pending'] .fa-clock-o");
+        const [zaloMessage] = pyEnv["zalo.message"].searchRead([["id", "=", zaloMessageId]]);
+        assert.strictEqual(zaloMessage.state, "pending");
         await contains(".o-zalo-MessageFailure", { count: 0 });
     });
 
