@@ -1,6 +1,5 @@
-from odoo.tests import HttpCase, tagged
-
 from odoo.addons.web.tests.test_js import qunit_error_checker
+from odoo.tests import HttpCase, tagged
 
 
 @tagged("post_install", "-at_install")

@@ -15,10 +15,7 @@ import {
     step,
 } from "@web/../tests/utils";
 
-import {
-    createZaloConversation,
-    zaloWindowEndIn,
-} from "@zalo_oa/../tests/helpers/zalo_test_utils";
+import { createZaloConversation, zaloWindowEndIn } from "@zalo_oa/../tests/helpers/zalo_test_utils";
 
 const ZALO_FILES_ONLY =
     "Zalo only accepts JPEG and PNG images (up to 1 MB), GIFs and PDF, DOC, DOCX or CSV files (up to 5 MB).";
@@ -219,7 +216,11 @@ QUnit.module("zalo_oa", () => {
         });
         await openDiscuss(channelId);
         await inputFiles(".o-mail-Composer .o_input_file", [
-            await createFile({ name: "bang_gia.pdf", contentType: "application/pdf", content: "%PDF" }),
+            await createFile({
+                name: "bang_gia.pdf",
+                contentType: "application/pdf",
+                content: "%PDF",
+            }),
         ]);
         await contains(".o-mail-AttachmentCard:not(.o-isUploading)", { text: "bang_gia.pdf" });
         await click(".o-mail-Composer-send:enabled");

@@ -6,10 +6,7 @@ import { start } from "@mail/../tests/helpers/test_utils";
 
 import { assertSteps, click, contains, insertText, step } from "@web/../tests/utils";
 
-import {
-    createZaloConversation,
-    createZaloReply,
-} from "@zalo_oa/../tests/helpers/zalo_test_utils";
+import { createZaloConversation, createZaloReply } from "@zalo_oa/../tests/helpers/zalo_test_utils";
 
 /**
  * The delivery status of a reply sent to Zalo, as the message carries it from the

@@ -8,10 +8,7 @@ import { browser } from "@web/core/browser/browser";
 import { patchWithCleanup } from "@web/../tests/helpers/utils";
 import { click, contains } from "@web/../tests/utils";
 
-import {
-    createZaloConversation,
-    zaloWindowEndIn,
-} from "@zalo_oa/../tests/helpers/zalo_test_utils";
+import { createZaloConversation, zaloWindowEndIn } from "@zalo_oa/../tests/helpers/zalo_test_utils";
 
 QUnit.module("zalo_oa", () => {
     QUnit.module("window status");
@@ -29,7 +26,9 @@ QUnit.module("zalo_oa", () => {
         await contains(".o-zalo-WindowStatus-closed", { count: 0 });
         await contains(".o-zalo-WindowBanner", { count: 0 });
         await contains(".o-mail-Composer-input:enabled");
-        await contains(".o-zalo-WindowStatus-window[data-tooltip^='Free replies are possible until ']");
+        await contains(
+            ".o-zalo-WindowStatus-window[data-tooltip^='Free replies are possible until ']"
+        );
     });
 
     QUnit.test("less than a day left: hours and minutes, in orange", async () => {

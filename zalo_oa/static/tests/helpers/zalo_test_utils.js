@@ -83,7 +83,11 @@ export function createZaloConversation(
  * @param {Object} [param2.zalo] values of the outbound zalo.message (state...)
  * @returns {{ messageId: number, zaloMessageId: number }}
  */
-export function createZaloReply(pyEnv, channelId, { body = "Dạ shop còn size M ạ", zalo = {} } = {}) {
+export function createZaloReply(
+    pyEnv,
+    channelId,
+    { body = "Dạ shop còn size M ạ", zalo = {} } = {}
+) {
     const [channel] = pyEnv["discuss.channel"].searchRead([["id", "=", channelId]]);
     const messageId = pyEnv["mail.message"].create({
         author_id: pyEnv.currentPartnerId,

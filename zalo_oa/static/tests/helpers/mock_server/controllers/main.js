@@ -1,6 +1,5 @@
 /* @odoo-module */
 
-import { registry } from "@web/core/registry";
 import { patch } from "@web/core/utils/patch";
 import { MockServer } from "@web/../tests/helpers/mock_server";
 
@@ -9,15 +8,6 @@ patch(MockServer.prototype, {
     async _performRPC(route, args) {
         if (route === "/zalo_oa/message/retry") {
             return this._mockRouteZaloOaMessageRetry(args.message_id);
-        }
-        if (
-            args.model === "res.users" &&
-            args.method === "has_group" &&
-            !registry.category("mock_server").contains("res.users/has_group")
-        ) {
-            // user.hasGroup() of the Zalo service: the test user is in no Zalo group
-            // (a test wanting one mocks `has_group` with `mockRPC`).
-            return false;
         }
         return super._performRPC(...arguments);
     },
