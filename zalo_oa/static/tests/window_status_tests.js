@@ -5,6 +5,7 @@ import { startServer } from "@bus/../tests/helpers/mock_python_environment";
 import { start } from "@mail/../tests/helpers/test_utils";
 
 import { browser } from "@web/core/browser/browser";
+import { serializeDateTime } from "@web/core/l10n/dates";
 import { patchWithCleanup } from "@web/../tests/helpers/utils";
 import { click, contains } from "@web/../tests/utils";
 
@@ -140,13 +141,15 @@ QUnit.module("zalo_oa", () => {
         pyEnv.mockServer._mockDiscussChannelMessagePost(channelId, {
             author_id: customerId,
             body: "Shop ơi, còn áo không?",
+            // sent on Zalo a little while ago
+            date: serializeDateTime(luxon.DateTime.now().minus({ hours: 2, seconds: 30 })),
             message_type: "comment",
             subtype_xmlid: "mail.mt_comment",
         });
         await contains(".o-mail-Message", { text: "Shop ơi, còn áo không?" });
-        // 7 days from the message (its time is to the second)
+        // 7 days after the customer's message
         await contains(".o-zalo-WindowStatus-window.text-muted", {
-            text: "Reply window: 6 days, 23 hours left",
+            text: "Reply window: 6 days, 21 hours left",
         });
         await contains(".o-zalo-WindowStatus-closed", { count: 0 });
         await contains(".o-mail-Composer-input:enabled");
