@@ -7,7 +7,9 @@ class TestZaloQUnit(HttpCase):
     """The QUnit tests of the Discuss patches (static/tests/*_tests.js), in Chromium.
 
     Odoo's own suite runs every test of the ``web.qunit_suite_tests`` bundle
-    (web.tests.test_js); this runs the tests of the QUnit module ``zalo_oa`` only.
+    (web.tests.test_js); this runs those of the QUnit module ``zalo_oa`` only (Odoo
+    wraps each test file in a module named after its addon). In a browser:
+    ``/web/tests?module=zalo_oa&debug=assets``.
     """
 
     def test_qunit(self):

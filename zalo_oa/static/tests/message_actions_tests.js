@@ -35,38 +35,36 @@ async function messageActions(body) {
     return titles;
 }
 
-QUnit.module("zalo_oa", () => {
-    QUnit.module("message actions");
+QUnit.module("message actions");
 
-    QUnit.test("what Zalo received is not edited or reacted to in Odoo", async (assert) => {
-        const pyEnv = await startServer();
-        const { channelId, customerId } = createZaloConversation(pyEnv);
-        const generalId = pyEnv["discuss.channel"].create({ name: "general" });
-        for (const [threadId, authorId, body] of [
-            [channelId, customerId, "Chào shop, áo còn size M không?"],
-            [channelId, pyEnv.currentPartnerId, "Dạ shop còn size M ạ"],
-            [generalId, pyEnv.currentPartnerId, "Hello team"],
-        ]) {
-            pyEnv["mail.message"].create({
-                author_id: authorId,
-                body,
-                message_type: "comment",
-                model: "discuss.channel",
-                res_id: threadId,
-            });
-        }
-        const { openDiscuss } = await start();
-        await openDiscuss(channelId);
-        for (const body of ["Chào shop, áo còn size M không?", "Dạ shop còn size M ạ"]) {
-            const titles = await messageActions(body);
-            assert.ok(titles.includes("Reply"), titles.join());
-            assert.notOk(titles.includes("Add a Reaction"), titles.join());
-            assert.notOk(titles.includes("Edit"), titles.join());
-        }
-        // in other channels, as usual
-        await click(".o-mail-DiscussSidebarChannel", { text: "general" });
-        const titles = await messageActions("Hello team");
-        assert.ok(titles.includes("Add a Reaction"), titles.join());
-        assert.ok(titles.includes("Edit"), titles.join());
-    });
+QUnit.test("what Zalo received is not edited or reacted to in Odoo", async (assert) => {
+    const pyEnv = await startServer();
+    const { channelId, customerId } = createZaloConversation(pyEnv);
+    const generalId = pyEnv["discuss.channel"].create({ name: "general" });
+    for (const [threadId, authorId, body] of [
+        [channelId, customerId, "Chào shop, áo còn size M không?"],
+        [channelId, pyEnv.currentPartnerId, "Dạ shop còn size M ạ"],
+        [generalId, pyEnv.currentPartnerId, "Hello team"],
+    ]) {
+        pyEnv["mail.message"].create({
+            author_id: authorId,
+            body,
+            message_type: "comment",
+            model: "discuss.channel",
+            res_id: threadId,
+        });
+    }
+    const { openDiscuss } = await start();
+    await openDiscuss(channelId);
+    for (const body of ["Chào shop, áo còn size M không?", "Dạ shop còn size M ạ"]) {
+        const titles = await messageActions(body);
+        assert.ok(titles.includes("Reply"), titles.join());
+        assert.notOk(titles.includes("Add a Reaction"), titles.join());
+        assert.notOk(titles.includes("Edit"), titles.join());
+    }
+    // in other channels, as usual
+    await click(".o-mail-DiscussSidebarChannel", { text: "general" });
+    const titles = await messageActions("Hello team");
+    assert.ok(titles.includes("Add a Reaction"), titles.join());
+    assert.ok(titles.includes("Edit"), titles.join());
 });
