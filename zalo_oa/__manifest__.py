@@ -31,6 +31,13 @@
     "assets": {
         "web.assets_backend": ["zalo_oa/static/src/**/*"],
         "web.assets_tests": ["zalo_oa/static/tests/tours/**/*"],
+        # mock server models and helpers of the QUnit tests of the Discuss patches
+        "web.tests_assets": ["zalo_oa/static/tests/helpers/**/*"],
+        "web.qunit_suite_tests": [
+            "zalo_oa/static/tests/**/*",
+            ("remove", "zalo_oa/static/tests/tours/**/*"),
+            ("remove", "zalo_oa/static/tests/helpers/**/*"),
+        ],
     },
     "installable": True,
     "auto_install": False,

@@ -17,3 +17,4 @@ from . import test_inbox_team
 from . import test_migration
 from . import test_conversation_document
 from . import test_notification
+from . import test_qunit
