@@ -40,14 +40,23 @@ class TestInbox(ZaloTransactionCase):
         return member.message_unread_counter
 
     def bus_payloads(self, target, kind):
-        """Payloads of the ``kind`` notifications queued for ``target`` (a record)."""
+        """Payloads of the ``kind`` notifications for ``target`` (a record): stored by a
+        committed transaction (a send after the commit), then queued by this one."""
         channel = json.dumps([self.env.cr.dbname, target._name, target.id], separators=(",", ":"))
+        stored = self.env["bus.bus"].sudo().search(
+            [("channel", "=", channel), ("id", ">", self.bus_floor)], order="id"
+        )
         values = self.env.cr.precommit.data.get("bus.bus.values", [])
-        messages = [json.loads(v["message"]) for v in values if v["channel"] == channel]
+        messages = [json.loads(b.message) for b in stored] + [
+            json.loads(v["message"]) for v in values if v["channel"] == channel
+        ]
         return [m["payload"] for m in messages if m["type"] == kind]
+
+    bus_floor = 0
 
     def clear_bus(self):
         self.env.cr.precommit.data.get("bus.bus.values", []).clear()
+        self.bus_floor = self.env["bus.bus"].sudo().search([], order="id desc", limit=1).id or 0
 
     def test_each_operator_keeps_their_unread_counter(self):
         self.assertEqual((self.counter(self.op_a), self.counter(self.op_b)), (1, 1))

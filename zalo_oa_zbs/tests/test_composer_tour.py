@@ -59,7 +59,7 @@ class TestComposerTour(ZbsHttpCase):
         self.env.flush_all()  # the server thread shares our transaction
         result = self.sim.customer_send(customer["user_id"], type="text", text="Shop ơi")
         self.assertEqual(result["delivery"]["state"], "delivered", result["delivery"])
-        self.env.invalidate_all()
+        self.process_events()
         channel = self.env["discuss.channel"].search([("zalo_oa_id", "=", self.oa.id)])
         channel.zalo_partner_link_id.partner_id.ref = "KH0009"
         channel.sudo().zalo_window_expires_at = fields.Datetime.now() - timedelta(days=1)
