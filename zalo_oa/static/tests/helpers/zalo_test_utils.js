@@ -73,22 +73,27 @@ export function createZaloConversation(
 }
 
 /**
- * A reply of a user in a Zalo conversation and its send to Zalo (`zalo.message`),
- * as zalo_oa records them.
+ * A reply of a user in a Zalo conversation and its notification of type "zalo" (to
+ * the customer), as zalo_oa records them: the client reads the status of the send
+ * there (`notification_status`, and `zalo_state`/`failure_reason` that zalo_oa adds).
  *
  * @param {Object} pyEnv
  * @param {number} channelId
  * @param {Object} [param2]
  * @param {string} [param2.body]
- * @param {Object} [param2.zalo] values of the outbound zalo.message (state...)
- * @returns {{ messageId: number, zaloMessageId: number }}
+ * @param {Object} [param2.notification] values of the mail.notification; default:
+ *   queued (`ready`, `zalo_state` pending)
+ * @returns {{ messageId: number, notificationId: number }}
  */
 export function createZaloReply(
     pyEnv,
     channelId,
-    { body = "Dạ shop còn size M ạ", zalo = {} } = {}
+    { body = "Dạ shop còn size M ạ", notification = {} } = {}
 ) {
     const [channel] = pyEnv["discuss.channel"].searchRead([["id", "=", channelId]]);
+    const [link] = pyEnv["zalo.partner.link"].searchRead([
+        ["id", "=", channel.zalo_partner_link_id[0]],
+    ]);
     const messageId = pyEnv["mail.message"].create({
         author_id: pyEnv.currentPartnerId,
         body,
@@ -96,14 +101,35 @@ export function createZaloReply(
         model: "discuss.channel",
         res_id: channelId,
     });
-    const zaloMessageId = pyEnv["zalo.message"].create({
-        author_id: pyEnv.currentUserId,
-        channel_id: channelId,
-        direction: "outbound",
+    const notificationId = pyEnv["mail.notification"].create({
+        author_id: pyEnv.currentPartnerId,
+        is_read: true,
         mail_message_id: messageId,
-        oa_id: channel.zalo_oa_id[0],
-        state: "pending",
-        ...zalo,
+        notification_status: "ready",
+        notification_type: "zalo",
+        res_partner_id: link.partner_id[0],
+        zalo_state: "pending",
+        ...notification,
     });
-    return { messageId, zaloMessageId };
+    return { messageId, notificationId };
+}
+
+/**
+ * What the server sends when the Zalo status of messages changes
+ * (`_zalo_notify_notification_update` on `mail.message`): Odoo's
+ * `mail.message/notification_update`, on the conversation's bus channel, with the
+ * messages' notifications as they are now in the mock server.
+ *
+ * @param {Object} pyEnv
+ * @param {number} channelId
+ * @param {number[]} messageIds
+ * @returns {Object} the payload (to send again later, e.g. as a stale update)
+ */
+export function notifyZaloNotificationUpdate(pyEnv, channelId, messageIds) {
+    const [channel] = pyEnv["discuss.channel"].searchRead([["id", "=", channelId]]);
+    const payload = {
+        elements: pyEnv.mockServer._mockMailMessage_MessageNotificationFormat(messageIds),
+    };
+    pyEnv["bus.bus"]._sendone(channel, "mail.message/notification_update", payload);
+    return payload;
 }

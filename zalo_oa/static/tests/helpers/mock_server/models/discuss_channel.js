@@ -2,6 +2,7 @@
 
 // ensure mail's overrides are applied first
 import "@mail/../tests/helpers/mock_server/models/discuss_channel";
+import "@mail/../tests/helpers/mock_server/models/mail_thread";
 import "@mail/../tests/helpers/mock_server/models/res_partner";
 
 import { patch } from "@web/core/utils/patch";
@@ -82,33 +83,60 @@ patch(MockServer.prototype, {
     },
 
     /**
-     * Simulates `_message_post_after_hook` on `discuss.channel`: a reply of a user in a
-     * Zalo conversation is queued for Zalo (an outbound `zalo.message`, pending).
+     * Simulates `_message_post_after_hook` on `discuss.channel`, which Odoo runs before
+     * `_notify_thread`: a reply of a user in a Zalo conversation is queued for Zalo (an
+     * outbound `zalo.message`, pending) with its notification of type "zalo" (ready),
+     * so the new message reaches the clients with its status.
      *
      * @override
      */
-    _mockDiscussChannelMessagePost(id, kwargs, context) {
-        const messageData = super._mockDiscussChannelMessagePost(...arguments);
+    _mockMailThread_NotifyThread(model, ids, messageId, temporary_id) {
+        if (model === "discuss.channel") {
+            this._mockDiscussChannelZaloQueueFromPost(ids[0], messageId);
+        }
+        return super._mockMailThread_NotifyThread(...arguments);
+    },
+
+    /**
+     * Simulates `_queue_from_post` on `zalo.message` for a message of a user (not the
+     * customer's, not the OA's) in a Zalo conversation.
+     *
+     * @param {number} id of the discuss.channel
+     * @param {number} messageId
+     */
+    _mockDiscussChannelZaloQueueFromPost(id, messageId) {
         const [channel] = this.getRecords("discuss.channel", [["id", "=", id]]);
-        if (channel.channel_type !== "zalo" || messageData.message_type !== "comment") {
-            return messageData;
+        const [message] = this.getRecords("mail.message", [["id", "=", messageId]]);
+        if (channel?.channel_type !== "zalo" || message.message_type !== "comment") {
+            return;
         }
         const [link] = this.getRecords("zalo.partner.link", [
             ["id", "=", channel.zalo_partner_link_id],
         ]);
-        if (messageData.author?.id === link?.partner_id) {
-            return messageData; // the customer's message
+        const [oa] = this.getRecords("zalo.oa", [["id", "=", channel.zalo_oa_id]], {
+            active_test: false,
+        });
+        if ([link?.partner_id, oa?.partner_id].filter(Boolean).includes(message.author_id)) {
+            return; // the customer's message, or the OA's (written in Zalo's app)
         }
         this.pyEnv["zalo.message"].create({
             author_id: this.pyEnv.currentUserId,
             channel_id: channel.id,
             direction: "outbound",
-            mail_message_id: messageData.id,
+            mail_message_id: messageId,
             oa_id: channel.zalo_oa_id,
+            partner_link_id: link.id,
             state: "pending",
         });
-        const zalo = this._mockZaloMessage_formatForMessages([messageData.id])[messageData.id];
-        return Object.assign(messageData, { zalo });
+        this.pyEnv["mail.notification"].create({
+            author_id: message.author_id || false,
+            is_read: true,
+            mail_message_id: messageId,
+            notification_status: "ready",
+            notification_type: "zalo",
+            res_partner_id: link.partner_id,
+            zalo_state: "pending",
+        });
     },
 
     /**
