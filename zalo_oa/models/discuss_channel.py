@@ -265,7 +265,7 @@ class DiscussChannel(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    def zalo_action_send_template(self):
+    def action_zalo_send_template(self):
         """Open the ZBS template composer for this conversation (see zalo_oa_zbs)."""
         return False
 

@@ -59,7 +59,7 @@ class TestDiscussUI(ZaloHttpCase):
         self.patch(Channel, "_zalo_can_send_template", lambda channel: True)
         self.patch(
             Channel,
-            "zalo_action_send_template",
+            "action_zalo_send_template",
             lambda channel: {
                 "type": "ir.actions.act_window",
                 "res_model": "res.partner",

@@ -26,7 +26,7 @@ class DiscussChannel(models.Model):
 
     # ------------------------------------------------------------------ button
 
-    def zalo_action_create_lead(self):
+    def action_zalo_create_lead(self):
         """ "Create Lead" thread action: create the lead, then open it."""
         self.ensure_one()
         return self._zalo_document_action(self._zalo_create_lead())

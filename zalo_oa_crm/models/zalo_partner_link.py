@@ -6,4 +6,4 @@ class ZaloPartnerLink(models.Model):
 
     def action_zalo_create_lead(self):
         """ "Create Lead" on the customer form: a lead from this customer's conversation."""
-        return self._zalo_conversation().zalo_action_create_lead()
+        return self._zalo_conversation().action_zalo_create_lead()

@@ -101,7 +101,7 @@ class TestZaloLead(ZaloTransactionCase):
 
     def test_button_creates_lead(self):
         calls = len(self.cs_calls())
-        action = self.channel.with_user(self.operator).zalo_action_create_lead()
+        action = self.channel.with_user(self.operator).action_zalo_create_lead()
         lead = self.leads()
         self.assertEqual(len(lead), 1)
         self.assertEqual((action["res_model"], action["res_id"]), ("crm.lead", lead.id))
@@ -115,8 +115,8 @@ class TestZaloLead(ZaloTransactionCase):
         self.assert_zalo_lead(lead)
 
     def test_source_per_oa_and_reporting_by_medium(self):
-        self.channel.with_user(self.operator).zalo_action_create_lead()
-        self.channel.with_user(self.operator).zalo_action_create_lead()
+        self.channel.with_user(self.operator).action_zalo_create_lead()
+        self.channel.with_user(self.operator).action_zalo_create_lead()
         oa2 = self.create_oa(name="Chi nhánh Hà Nội", app_id="other-app")
         link2 = (
             self.env["zalo.partner.link"]
@@ -131,7 +131,7 @@ class TestZaloLead(ZaloTransactionCase):
         )
         channel2 = self.env["discuss.channel"]._zalo_get_channel(link2)
         self.assertIn(self.operator.partner_id, self.channel.channel_partner_ids)
-        lead2 = self.env["crm.lead"].browse(channel2.zalo_action_create_lead()["res_id"])
+        lead2 = self.env["crm.lead"].browse(channel2.action_zalo_create_lead()["res_id"])
         self.assertEqual(lead2.partner_id.name, "Lê Văn Bình")
         self.assertFalse(lead2.description, "no history yet")
         self.assertEqual(lead2.source_id.name, "Zalo OA: Chi nhánh Hà Nội")
@@ -153,12 +153,12 @@ class TestZaloLead(ZaloTransactionCase):
     def test_oa_keeps_a_chosen_source(self):
         source = self.env["utm.source"].create({"name": "Zalo Tết 2025"})
         self.oa.crm_source_id = source
-        self.channel.with_user(self.operator).zalo_action_create_lead()
+        self.channel.with_user(self.operator).action_zalo_create_lead()
         self.assertEqual(self.leads().source_id, source)
 
     def test_phone_shared_on_zalo(self):
         self.link.sudo().zalo_phone = "84912345678"
-        self.channel.with_user(self.operator).zalo_action_create_lead()
+        self.channel.with_user(self.operator).action_zalo_create_lead()
         self.assertEqual(self.leads().phone, "+84912345678")
 
     def test_other_channels_untouched(self):

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 class DiscussChannel(models.Model):
     _inherit = "discuss.channel"
 
-    def zalo_action_create_ticket(self):
+    def action_zalo_create_ticket(self):
         """ "Create Ticket" thread action: a ticket for the customer, opened."""
         self.ensure_one()
         return self._zalo_document_action(self._zalo_create_ticket())

@@ -6,4 +6,4 @@ class ZaloPartnerLink(models.Model):
 
     def action_zalo_create_ticket(self):
         """ "Create Ticket" on the customer form: a ticket from this customer's conversation."""
-        return self._zalo_conversation().zalo_action_create_ticket()
+        return self._zalo_conversation().action_zalo_create_ticket()

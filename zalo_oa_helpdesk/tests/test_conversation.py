@@ -48,7 +48,7 @@ class TestTicketFromConversation(ZaloHelpdeskCase):
         self.assertFalse(self.env["zalo.message"].search([("mail_message_id", "=", note.id)]))
 
     def test_thread_action_creates_a_ticket(self):
-        action = self.channel.with_user(self.agent).zalo_action_create_ticket()
+        action = self.channel.with_user(self.agent).action_zalo_create_ticket()
         ticket = self.tickets()
         self.assertEqual(len(ticket), 1)
         self.assertEqual((action["res_model"], action["res_id"]), ("helpdesk.ticket", ticket.id))
@@ -59,7 +59,7 @@ class TestTicketFromConversation(ZaloHelpdeskCase):
         created = self.approve(self.template("created"))
         self.team.write({"zalo_auto_send": True, "zalo_created_template_id": created.id})
         self.link.partner_id.mobile = False
-        self.channel.with_user(self.agent).zalo_action_create_ticket()
+        self.channel.with_user(self.agent).action_zalo_create_ticket()
         ticket = self.tickets()
         self.assert_linked_both_ways(ticket)
         row = self.zbs_rows(ticket)
@@ -88,5 +88,5 @@ class TestTicketFromConversation(ZaloHelpdeskCase):
         )
         self.channel.sudo().add_members(partner_ids=support.partner_id.ids)
         with self.assertRaises(AccessError):
-            self.channel.with_user(support).zalo_action_create_ticket()
+            self.channel.with_user(support).action_zalo_create_ticket()
         self.assertFalse(self.tickets())

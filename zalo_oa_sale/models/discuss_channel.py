@@ -4,7 +4,7 @@ from odoo import _, models
 class DiscussChannel(models.Model):
     _inherit = "discuss.channel"
 
-    def zalo_action_create_quotation(self):
+    def action_zalo_create_quotation(self):
         """ "Create Quotation" thread action: a draft quotation for the customer, opened."""
         self.ensure_one()
         return self._zalo_document_action(self._zalo_create_quotation())

@@ -6,4 +6,4 @@ class ZaloPartnerLink(models.Model):
 
     def action_zalo_create_quotation(self):
         """ "Create Quotation" on the customer form: a quotation from this conversation."""
-        return self._zalo_conversation().zalo_action_create_quotation()
+        return self._zalo_conversation().action_zalo_create_quotation()

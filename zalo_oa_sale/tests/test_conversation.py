@@ -47,7 +47,7 @@ class TestQuotationFromConversation(ZaloSaleCase):
         self.assertFalse(self.sim.requests(path="/message/cs"), "nothing went to the customer")
 
     def test_thread_action_creates_a_quotation(self):
-        action = self.channel.with_user(self.salesperson).zalo_action_create_quotation()
+        action = self.channel.with_user(self.salesperson).action_zalo_create_quotation()
         order = self.quotations()
         self.assertEqual(len(order), 1)
         self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", order.id))
@@ -80,5 +80,5 @@ class TestQuotationFromConversation(ZaloSaleCase):
         )
         self.channel.sudo().add_members(partner_ids=support.partner_id.ids)
         with self.assertRaises(AccessError):
-            self.channel.with_user(support).zalo_action_create_quotation()
+            self.channel.with_user(support).action_zalo_create_quotation()
         self.assertFalse(self.quotations())

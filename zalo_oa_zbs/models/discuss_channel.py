@@ -22,11 +22,11 @@ class DiscussChannel(models.Model):
             return False
         return bool(self._zalo_zbs_templates()[:1])
 
-    def zalo_action_send_template(self):
+    def action_zalo_send_template(self):
         """The template composer for the customer of this conversation (window closed)."""
         self.ensure_one()
         if self.channel_type != "zalo" or not self.zalo_partner_link_id:
-            return super().zalo_action_send_template()
+            return super().action_zalo_send_template()
         partner = self.zalo_partner_link_id.partner_id
         return {
             "type": "ir.actions.act_window",

@@ -27,7 +27,7 @@ class TestConversation(ZbsTransactionCase):
         self.assertTrue(self.channel._zalo_can_send_template())
         info = self.channel._channel_info()[0]
         self.assertTrue(info["zalo_can_send_template"])
-        action = self.channel.zalo_action_send_template()
+        action = self.channel.action_zalo_send_template()
         self.assertEqual(action["res_model"], "zalo.zbs.composer")
         composer = self.env["zalo.zbs.composer"].with_context(**action["context"]).create({})
         self.assertEqual(composer.channel_id, self.channel)

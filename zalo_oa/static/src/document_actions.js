@@ -6,7 +6,7 @@ import { threadActionsRegistry } from "@mail/core/common/thread_actions";
  * Add a "create a document from this conversation" button to Zalo conversations.
  *
  * The button calls `method` on the channel (a `discuss.channel` method of the addon
- * that owns the document: `zalo_action_create_lead`, ...) and opens the action it
+ * that owns the document: `action_zalo_create_lead`, ...) and opens the action it
  * returns. Used by zalo_oa_crm, zalo_oa_sale and zalo_oa_helpdesk.
  *
  * @param {string} id registry key

@@ -112,8 +112,8 @@ QUnit.test("closed window: 'Send a ZBS template' opens the template composer", a
     };
     const { env, openDiscuss } = await start({
         mockRPC(route, args) {
-            if (args.method === "zalo_action_send_template") {
-                step(`zalo_action_send_template ${JSON.stringify(args.args[0])}`);
+            if (args.method === "action_zalo_send_template") {
+                step(`action_zalo_send_template ${JSON.stringify(args.args[0])}`);
                 return action;
             }
         },
@@ -129,7 +129,7 @@ QUnit.test("closed window: 'Send a ZBS template' opens the template composer", a
     });
     await openDiscuss(channelId);
     await click(".o-zalo-WindowBanner-sendTemplate", { text: "Send a ZBS template" });
-    await assertSteps([`zalo_action_send_template [${channelId}]`, "doAction"]);
+    await assertSteps([`action_zalo_send_template [${channelId}]`, "doAction"]);
 });
 
 QUnit.test("closed window, no ZBS module on the server: a warning", async () => {

@@ -6,6 +6,6 @@ import { addZaloDocumentAction } from "@zalo_oa/document_actions";
 addZaloDocumentAction("zalo-create-lead", {
     icon: "fa-handshake-o",
     name: _t("Create Lead"),
-    method: "zalo_action_create_lead",
+    method: "action_zalo_create_lead",
     sequence: 12,
 });

@@ -6,6 +6,6 @@ import { addZaloDocumentAction } from "@zalo_oa/document_actions";
 addZaloDocumentAction("zalo-create-ticket", {
     icon: "fa-life-ring",
     name: _t("Create Ticket"),
-    method: "zalo_action_create_ticket",
+    method: "action_zalo_create_ticket",
     sequence: 14,
 });

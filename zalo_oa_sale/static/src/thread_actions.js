@@ -6,6 +6,6 @@ import { addZaloDocumentAction } from "@zalo_oa/document_actions";
 addZaloDocumentAction("zalo-create-quotation", {
     icon: "fa-file-text-o",
     name: _t("Create Quotation"),
-    method: "zalo_action_create_quotation",
+    method: "action_zalo_create_quotation",
     sequence: 13,
 });

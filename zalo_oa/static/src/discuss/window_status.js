@@ -73,7 +73,7 @@ export class ZaloWindowBanner extends Component {
     }
 
     async onClickSendTemplate() {
-        const action = await this.orm.call("discuss.channel", "zalo_action_send_template", [
+        const action = await this.orm.call("discuss.channel", "action_zalo_send_template", [
             [this.props.thread.id],
         ]);
         if (!action) {

@@ -11,7 +11,7 @@ import { MockServer } from "@web/../tests/helpers/mock_server";
 patch(MockServer.prototype, {
     /** @override */
     async _performRPC(route, args) {
-        if (args.model === "discuss.channel" && args.method === "zalo_action_send_template") {
+        if (args.model === "discuss.channel" && args.method === "action_zalo_send_template") {
             return this._mockDiscussChannelZaloActionSendTemplate(args.args[0]);
         }
         return super._performRPC(...arguments);
@@ -140,7 +140,7 @@ patch(MockServer.prototype, {
     },
 
     /**
-     * Simulates `zalo_action_send_template` on `discuss.channel` (an action in
+     * Simulates `action_zalo_send_template` on `discuss.channel` (an action in
      * zalo_oa_zbs, false without it).
      */
     _mockDiscussChannelZaloActionSendTemplate(ids) {
