@@ -43,8 +43,10 @@ class TestInbox(ZaloTransactionCase):
         """Payloads of the ``kind`` notifications for ``target`` (a record): stored by a
         committed transaction (a send after the commit), then queued by this one."""
         channel = json.dumps([self.env.cr.dbname, target._name, target.id], separators=(",", ":"))
-        stored = self.env["bus.bus"].sudo().search(
-            [("channel", "=", channel), ("id", ">", self.bus_floor)], order="id"
+        stored = (
+            self.env["bus.bus"]
+            .sudo()
+            .search([("channel", "=", channel), ("id", ">", self.bus_floor)], order="id")
         )
         values = self.env.cr.precommit.data.get("bus.bus.values", [])
         messages = [json.loads(b.message) for b in stored] + [
