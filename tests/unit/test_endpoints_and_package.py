@@ -126,6 +126,16 @@ def test_module_exports_resolve():
             assert getattr(module, name) is not None, f"{module_name}.{name}"
 
 
+def test_webhook_reexports_events_and_signature():
+    """The models import only ``webhook``: it serves every name of the two modules it joins."""
+    webhook = zalo_oa_tools.webhook
+    for module in (zalo_oa_tools.events, zalo_oa_tools.signature):
+        for name in module.__all__:
+            assert name in webhook.__all__, name
+            assert getattr(webhook, name) is getattr(module, name), name
+    assert {"parse_event", "customer_id"} <= set(webhook.__all__)
+
+
 def test_tools_never_import_odoo_and_only_import_relatively():
     for path in TOOLS_DIR.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -606,6 +606,45 @@ def test_group_messages_are_not_one_to_one_messages():
     assert isinstance(parse_event({"event_name": "user_accept_join_group_v9"}), GroupEvent)
 
 
+def test_group_id_is_the_first_non_empty_place():
+    """Top level, ``group.id``, ``group.group_id``, the recipient, the message: in that order."""
+    places = [
+        lambda p, v: p.update(group_id=v),
+        lambda p, v: p.setdefault("group", {}).update(id=v),
+        lambda p, v: p.setdefault("group", {}).update(group_id=v),
+        lambda p, v: p["recipient"].update(group_id=v),
+        lambda p, v: p["message"].update(group_id=v),
+    ]
+    for index in range(len(places)):
+        payload = {"event_name": "user_send_group_text", "recipient": {}, "message": {}}
+        for before in places[:index]:
+            before(payload, " ")  # blank: skipped
+        for rank, after in enumerate(places[index:]):
+            after(payload, f"g-{index + rank}")
+        assert parse_event(payload).group_id == f"g-{index}"
+    assert parse_event({"event_name": "create_group", "group": {"id": 0}}).group_id == "0"
+
+
+def test_anonymous_and_conversation_ids_prefer_the_message_then_the_parties():
+    payload = {
+        "event_name": "anonymous_send_text",
+        "sender": {"id": "s-1", "anonymous_id": "", "conversation_id": "c-sender"},
+        "recipient": {"id": OA, "anonymous_id": "a-recipient", "conversation_id": "c-recipient"},
+        "message": {"msg_id": "an3", "text": "?", "anonymous_id": None},
+        "anonymous_id": "a-top",
+        "conversation_id": "c-top",
+    }
+    event = parse_event(payload)
+    assert (event.anonymous_id, event.conversation_id) == ("a-recipient", "c-sender")
+    payload["message"]["conversation_id"] = 77
+    for side in ("sender", "recipient"):
+        del payload[side]["anonymous_id"], payload[side]["conversation_id"]
+    event = parse_event(payload)
+    assert (event.anonymous_id, event.conversation_id) == ("a-top", "77")
+    del payload["anonymous_id"]
+    assert parse_event(payload).anonymous_id == "s-1"  # an anonymous event's sender
+
+
 @pytest.mark.parametrize(
     ("name", "category"),
     [

@@ -141,6 +141,14 @@ class ZaloMessage(models.Model):
             row.company_id = row.oa_id.company_id
 
     @api.model
+    def _action_view(self, domain, context=None):
+        """The Zalo messages list showing ``domain`` (target of the «messages» buttons)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_message")
+        action["domain"] = domain
+        action["context"] = context or {}
+        return action
+
+    @api.model
     def _apply_receipts(self, oa, msg_ids, state, when):
         """Move outbound messages forward (never backward) on a receipt webhook."""
         if not msg_ids:

@@ -399,10 +399,9 @@ class ZaloOA(models.Model):
 
     def action_view_failed_messages(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_message")
-        action["domain"] = [("oa_id", "=", self.id)]
-        action["context"] = {"search_default_filter_failed": 1}
-        return action
+        return self.env["zalo.message"]._action_view(
+            [("oa_id", "=", self.id)], {"search_default_filter_failed": 1}
+        )
 
     def action_view_api_logs(self):
         self.ensure_one()

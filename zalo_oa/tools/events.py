@@ -105,17 +105,8 @@ EVENT_CATEGORIES: dict[str, str] = {
     # GMF groups (names differ between sources; any "*group*" name is a group event)
     **{
         f"user_send_group_{t}": CATEGORY_GROUP
-        for t in (
-            "text",
-            "image",
-            "link",
-            "audio",
-            "video",
-            "sticker",
-            "business_card",
-            "file",
-            "gif",
-        )
+        for t in _MESSAGE_TYPES
+        if t != "location"  # the catalogue has no group location message
     },
     **{
         f"oa_send_group_{t}": CATEGORY_GROUP

@@ -27,12 +27,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from . import events, signature
 from .events import (
     CATEGORY_GROUP,
     CATEGORY_MESSAGE,
     CATEGORY_UNKNOWN,
-    EVENT_CATEGORIES,
-    EVENT_NAMES,
     Attachment,
     FollowEvent,
     GroupEvent,
@@ -45,7 +44,6 @@ from .events import (
     TemplateStatusEvent,
     UnknownEvent,
     UserSubmitInfoEvent,
-    WebhookParseError,
     ZaloEvent,
     _category_for,
     _d,
@@ -53,50 +51,30 @@ from .events import (
     _int,
     _load,
     _s,
-    event_key,
 )
-from .signature import (
-    RETRY_HEADER,
-    SIGNATURE_HEADER,
-    compute_signature,
-    extract_timestamp,
-    retry_count,
-    verify_request,
-    verify_signature,
-)
+from .events import EVENT_CATEGORIES as EVENT_CATEGORIES  # re-exported
+from .events import EVENT_NAMES as EVENT_NAMES  # re-exported
+from .events import WebhookParseError as WebhookParseError  # re-exported
+from .events import event_key as event_key  # re-exported
+from .signature import RETRY_HEADER as RETRY_HEADER  # re-exported
+from .signature import SIGNATURE_HEADER as SIGNATURE_HEADER  # re-exported
+from .signature import compute_signature as compute_signature  # re-exported
+from .signature import extract_timestamp as extract_timestamp  # re-exported
+from .signature import retry_count as retry_count  # re-exported
+from .signature import verify_request as verify_request  # re-exported
+from .signature import verify_signature as verify_signature  # re-exported
 
-__all__ = [
-    "EVENT_CATEGORIES",
-    "EVENT_NAMES",
-    "RETRY_HEADER",
-    "SIGNATURE_HEADER",
-    "Attachment",
-    "FollowEvent",
-    "GroupEvent",
-    "MessageEvent",
-    "QuotaChangeEvent",
-    "ReactionEvent",
-    "ReceiptEvent",
-    "TagEvent",
-    "TemplateQualityEvent",
-    "TemplateStatusEvent",
-    "UnknownEvent",
-    "UserSubmitInfoEvent",
-    "WebhookParseError",
-    "ZaloEvent",
-    "compute_signature",
-    "customer_id",
-    "event_key",
-    "extract_timestamp",
-    "parse_event",
-    "retry_count",
-    "verify_request",
-    "verify_signature",
-]
+#: Everything :mod:`.events` and :mod:`.signature` export (re-exported above), and the parsing.
+__all__ = [*events.__all__, *signature.__all__, "customer_id", "parse_event"]
 _logger = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------- parsing
+
+
+def _first(values) -> str | None:
+    """The first of ``values`` that is an id or a text (see ``_s``), else None."""
+    return next((text for text in map(_s, values) if text), None)
 
 
 def _base(name: str, data: dict) -> dict[str, Any]:
@@ -142,21 +120,13 @@ def _attachments(message: dict) -> list[Attachment]:
 def _message_event(name: str, data: dict) -> MessageEvent:
     base = _base(name, data)
     message = _d(data.get("message"))
-    sender, recipient = _d(data.get("sender")), _d(data.get("recipient"))
-    anonymous_id = (
-        _s(message.get("anonymous_id"))
-        or _s(sender.get("anonymous_id"))
-        or _s(recipient.get("anonymous_id"))
-        or _s(data.get("anonymous_id"))
-    )
+    sender = _d(data.get("sender"))
+    # the message first, then either party, then the top level
+    places = (message, sender, _d(data.get("recipient")), data)
+    anonymous_id = _first(place.get("anonymous_id") for place in places)
     if anonymous_id is None and "anonymous" in name:
         anonymous_id = base["user_id"]
-    conversation_id = (
-        _s(message.get("conversation_id"))
-        or _s(sender.get("conversation_id"))
-        or _s(recipient.get("conversation_id"))
-        or _s(data.get("conversation_id"))
-    )
+    conversation_id = _first(place.get("conversation_id") for place in places)
     text = message.get("text")
     return MessageEvent(
         **base,
@@ -299,12 +269,14 @@ def _group_event(name: str, data: dict) -> GroupEvent:
     base = _base(name, data)
     message = _d(data.get("message"))
     recipient, group = _d(data.get("recipient")), _d(data.get("group"))
-    group_id = (
-        _s(data.get("group_id"))
-        or _s(group.get("id"))
-        or _s(group.get("group_id"))
-        or _s(recipient.get("group_id"))
-        or _s(message.get("group_id"))
+    group_id = _first(
+        (
+            data.get("group_id"),
+            group.get("id"),
+            group.get("group_id"),
+            recipient.get("group_id"),
+            message.get("group_id"),
+        )
     )
     text = message.get("text")
     return GroupEvent(

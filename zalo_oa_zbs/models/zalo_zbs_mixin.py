@@ -181,14 +181,13 @@ class ZaloZbsMixin(models.AbstractModel):
         }
 
     def action_view_zalo_zbs_messages(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_message")
-        action["domain"] = [
-            ("res_model", "=", self._name),
-            ("res_id", "in", self.ids),
-            ("message_kind", "!=", "cs"),
-        ]
-        action["context"] = {}
-        return action
+        return self.env["zalo.message"]._action_view(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("message_kind", "!=", "cs"),
+            ]
+        )
 
     @api.model
     def _zalo_zbs_templates(self):

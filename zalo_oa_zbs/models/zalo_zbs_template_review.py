@@ -223,10 +223,7 @@ class ZaloZbsTemplate(models.Model):
 
     def action_view_messages(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_message")
-        action["domain"] = [("zbs_template_id", "=", self.id)]
-        action["context"] = {}
-        return action
+        return self.env["zalo.message"]._action_view([("zbs_template_id", "=", self.id)])
 
     # ------------------------------------------------------------------- sync
 

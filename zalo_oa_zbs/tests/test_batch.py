@@ -50,6 +50,37 @@ class TestBatch(ZbsTransactionCase):
         self.assertEqual(quota.remaining_quota, 3)
         self.assertLess(time.time() - started, 60)
 
+    def test_messages_buttons_list_their_messages(self):
+        """The batch, the template, a document and the OA open the messages list on theirs."""
+        partners = self.customers(3)
+        partners[2].mobile = "12345"
+        composer = self.composer(partners)
+        composer.action_send()
+        self.run_queue()
+        batch = self.zbs_rows(partners)
+        other = partners[0]._zalo_zbs_send(self.enabled_template(name="Khác"), send_now=True)
+        self.assertEqual(batch.partner_id, partners)
+        self.assertEqual(batch[:1].partner_id, partners[0])
+        self.assertEqual(other.state, "sent")
+        Message = self.env["zalo.message"]
+        for action, expected, context in (
+            (composer.action_view_messages(), batch, {}),
+            (self.template.action_view_messages(), batch, {}),
+            (partners[0].action_view_zalo_zbs_messages(), batch[:1] | other, {}),
+            (
+                self.oa.action_view_failed_messages(),
+                batch | other,
+                {"search_default_filter_failed": 1},
+            ),
+        ):
+            self.assertEqual(action["res_model"], "zalo.message")
+            self.assertEqual(action["context"], context)
+            self.assertEqual(Message.search(action["domain"]), expected)
+        failed = Message.search(
+            self.oa.action_view_failed_messages()["domain"] + [("state", "=", "failed")]
+        )
+        self.assertEqual(failed.partner_id, partners[2])
+
     def test_quota_spent_in_the_middle_of_a_batch(self):
         self.sim.configure(zns_daily_quota=5)
         partners = self.customers(8)

@@ -404,7 +404,4 @@ class ZaloZbsComposer(models.TransientModel):
 
     def action_view_messages(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("zalo_oa.action_zalo_message")
-        action["domain"] = [("zbs_batch_ref", "=", self.batch_ref)]
-        action["context"] = {}
-        return action
+        return self.env["zalo.message"]._action_view([("zbs_batch_ref", "=", self.batch_ref)])
