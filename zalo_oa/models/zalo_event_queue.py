@@ -163,12 +163,21 @@ class ZaloEvent(models.Model):
         )
         now = fields.Datetime.now()
         count = 0
+        # The conversation's bus notifications go out once for the backlog (a customer
+        # who writes faster than one message is processed costs less per message).
+        posted = []
+        backlog = backlog.with_context(zalo_deferred_messages=posted)
         for event in backlog:
             if event.next_attempt_at and event.next_attempt_at > now:
                 break  # strictly in order: the later events wait for this one
             count += 1
+            before = len(posted)
             if not event._process():
-                break  # it failed and waits for its retry: so do the later ones
+                # it failed and waits for its retry: so do the later ones (what it
+                # posted was rolled back with its savepoint)
+                del posted[before:]
+                break
+        self.env["discuss.channel"]._zalo_notify_new_messages(posted)
         return count
 
     def _next_due_within(self, delta):

@@ -97,3 +97,71 @@ class TestInboundCost(ZaloTransactionCase):
         self.deliver("đếm truy vấn")
         self.env.flush_all()
         return self.env.cr.sql_log_count - start
+
+
+@tagged("post_install", "-at_install")
+class TestBacklogNotifications(TestInboundCost):
+    """A customer's backlog is processed in one transaction, and the conversation's
+    bus notifications go out once for it: every message, in order, formatted together."""
+
+    def store(self, text):
+        self.seq += 1
+        payload = {
+            "app_id": self.app_id,
+            "sender": {"id": self.customer["user_id"]},
+            "recipient": {"id": self.sim_oa_id},
+            "user_id_by_app": "7000000000000000001",
+            "event_name": "user_send_text",
+            "message": {"text": text, "msg_id": f"backlog-{self.seq}"},
+            "timestamp": str(self.base_ms + self.seq * 1000),
+        }
+        raw = json.dumps(payload).encode()
+        mac = compute_signature(self.app_id, raw, payload["timestamp"], self.oa_secret)
+        result = self.env["zalo.event"]._webhook_receive(raw, {"X-ZEvent-Signature": f"mac={mac}"})
+        return self.env["zalo.event"].browse(result.event_id)
+
+    def sent(self, channel, kind):
+        target = json.dumps([self.env.cr.dbname, "discuss.channel", channel.id])
+        target = target.replace(" ", "")
+        values = self.env.cr.precommit.data.get("bus.bus.values", [])
+        messages = [json.loads(v["message"]) for v in values if v["channel"] == target]
+        return [m["payload"] for m in messages if m["type"] == kind]
+
+    def test_one_batch_of_notifications_per_backlog(self):
+        self.deliver("warm-up: creates the link and the conversation")
+        channel = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)]).channel_id
+        self.env.cr.precommit.data.get("bus.bus.values", []).clear()
+        events = self.store("một") | self.store("hai") | self.store("ba")
+        self.env["zalo.event"]._process_customer(self.oa.id, self.customer["user_id"])
+        self.assertEqual(set(events.mapped("state")), {"processed"})
+        new = self.sent(channel, "discuss.channel/new_message")
+        self.assertEqual([p["message"]["id"] for p in new], events.message_id.sorted("id").ids)
+        self.assertEqual(
+            [p["message"]["body"] for p in new], [f"<p>{t}</p>" for t in ("một", "hai", "ba")]
+        )
+        self.assertEqual(len(self.sent(channel, "discuss.channel/last_interest_dt_changed")), 1)
+
+    def test_a_failed_event_is_not_notified(self):
+        self.deliver("warm-up: creates the link and the conversation")
+        channel = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)]).channel_id
+        self.env.cr.precommit.data.get("bus.bus.values", []).clear()
+        first = self.store("một")
+        second = self.store("hai")
+        third = self.store("ba")
+        Event = type(self.env["zalo.event"])
+        real = Event._touch_window
+
+        def touch_window(event, link, chan, when):
+            real(event, link, chan, when)
+            if event == second:
+                raise ValueError("the second one fails after posting its message")
+
+        with patch.object(Event, "_touch_window", touch_window):
+            self.env["zalo.event"]._process_customer(self.oa.id, self.customer["user_id"])
+        self.assertEqual(first.state, "processed")
+        self.assertEqual(second.state, "queued", "retried later")
+        self.assertTrue(second.next_attempt_at)
+        self.assertEqual(third.state, "queued", "later events wait for the failed one")
+        new = self.sent(channel, "discuss.channel/new_message")
+        self.assertEqual([p["message"]["id"] for p in new], first.message_id.ids)
+        self.assertFalse(second.message_id.exists())
