@@ -147,6 +147,7 @@ class DiscussChannel(models.Model):
         # Skipping to the parent of mail's override is safe: no other Odoo addon
         # overrides it for discuss.channel.
         deferred.append(message.id)
+        # pylint: disable-next=bad-super-call
         return super(MailChannel, self)._notify_thread(message, msg_vals=msg_vals, **kwargs)
 
     @api.model
