@@ -298,16 +298,20 @@ class TestInbound(ZaloHttpCase):
         self.assertFalse(self.events())
         self.assertFalse(self.link())
 
-    def test_same_event_three_times_gives_one_message(self):
-        payload = {
+    def text_event(self, text, msg_id):
+        """A user_send_text of the customer, as Zalo sends it."""
+        return {
             "app_id": self.app_id,
             "sender": {"id": self.customer["user_id"]},
             "recipient": {"id": self.sim_oa_id},
             "user_id_by_app": "552177279717587730",
             "event_name": "user_send_text",
-            "message": {"text": "Một lần thôi", "msg_id": "dup-msg-1"},
+            "message": {"text": text, "msg_id": msg_id},
             "timestamp": "1795000000000",
         }
+
+    def test_same_event_three_times_gives_one_message(self):
+        payload = self.text_event("Một lần thôi", "dup-msg-1")
         raw, sig = self.signed(payload)
         for attempt in range(3):
             resp = self.post_raw(raw, sig, headers={"num_retry": str(attempt)})
@@ -330,16 +334,7 @@ class TestInbound(ZaloHttpCase):
         """The request stores the event and wakes the processing job; it processes
         nothing itself, in tests as in production."""
         self.env["ir.cron.trigger"].search([]).unlink()
-        payload = {
-            "app_id": self.app_id,
-            "sender": {"id": self.customer["user_id"]},
-            "recipient": {"id": self.sim_oa_id},
-            "user_id_by_app": "552177279717587730",
-            "event_name": "user_send_text",
-            "message": {"text": "Chỉ ghi nhận", "msg_id": "ack-only-1"},
-            "timestamp": "1795000000000",
-        }
-        raw, sig = self.signed(payload)
+        raw, sig = self.signed(self.text_event("Chỉ ghi nhận", "ack-only-1"))
         resp = self.post_raw(raw, sig)
         self.assertEqual(resp.json(), {"status": "queued"})
         self.env.invalidate_all()

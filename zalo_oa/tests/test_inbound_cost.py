@@ -12,7 +12,8 @@ from .common import ZaloTransactionCase
 
 @tagged("post_install", "-at_install")
 class TestInboundCost(ZaloTransactionCase):
-    """The cost of one inbound text on an existing conversation is pinned."""
+    """The cost of inbound texts: one on an existing conversation (pinned), and a
+    backlog, whose conversation notifications go out once."""
 
     def setUp(self):
         super().setUp()
@@ -22,7 +23,8 @@ class TestInboundCost(ZaloTransactionCase):
         self.seq = 0
         self.base_ms = int(time.time() * 1000) - 3600 * 1000
 
-    def deliver(self, text="Xin chào", user_id=None):
+    def store(self, text="Xin chào", user_id=None):
+        """Store a signed user_send_text through the webhook code (not processed)."""
         self.seq += 1
         payload = {
             "app_id": self.app_id,
@@ -38,6 +40,10 @@ class TestInboundCost(ZaloTransactionCase):
         mac = compute_signature(self.app_id, raw, payload["timestamp"], self.oa_secret)
         result = self.env["zalo.event"]._webhook_receive(raw, {"X-ZEvent-Signature": f"mac={mac}"})
         self.assertEqual(result.status, "stored")
+        return result
+
+    def deliver(self, text="Xin chào", user_id=None):
+        result = self.store(text, user_id)
         # what a processing cron runs for the customer (in the test's transaction)
         self.env["zalo.event"]._process_customer(self.oa.id, user_id or self.customer["user_id"])
         return result
@@ -98,27 +104,11 @@ class TestInboundCost(ZaloTransactionCase):
         self.env.flush_all()
         return self.env.cr.sql_log_count - start
 
+    # A customer's backlog is processed in one transaction, and the conversation's bus
+    # notifications go out once for it: every message, in order, formatted together.
 
-@tagged("post_install", "-at_install")
-class TestBacklogNotifications(TestInboundCost):
-    """A customer's backlog is processed in one transaction, and the conversation's
-    bus notifications go out once for it: every message, in order, formatted together."""
-
-    def store(self, text):
-        self.seq += 1
-        payload = {
-            "app_id": self.app_id,
-            "sender": {"id": self.customer["user_id"]},
-            "recipient": {"id": self.sim_oa_id},
-            "user_id_by_app": "7000000000000000001",
-            "event_name": "user_send_text",
-            "message": {"text": text, "msg_id": f"backlog-{self.seq}"},
-            "timestamp": str(self.base_ms + self.seq * 1000),
-        }
-        raw = json.dumps(payload).encode()
-        mac = compute_signature(self.app_id, raw, payload["timestamp"], self.oa_secret)
-        result = self.env["zalo.event"]._webhook_receive(raw, {"X-ZEvent-Signature": f"mac={mac}"})
-        return self.env["zalo.event"].browse(result.event_id)
+    def queued(self, text):
+        return self.env["zalo.event"].browse(self.store(text).event_id)
 
     def sent(self, channel, kind):
         target = json.dumps([self.env.cr.dbname, "discuss.channel", channel.id])
@@ -131,7 +121,7 @@ class TestBacklogNotifications(TestInboundCost):
         self.deliver("warm-up: creates the link and the conversation")
         channel = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)]).channel_id
         self.env.cr.precommit.data.get("bus.bus.values", []).clear()
-        events = self.store("một") | self.store("hai") | self.store("ba")
+        events = self.queued("một") | self.queued("hai") | self.queued("ba")
         self.env["zalo.event"]._process_customer(self.oa.id, self.customer["user_id"])
         self.assertEqual(set(events.mapped("state")), {"processed"})
         new = self.sent(channel, "discuss.channel/new_message")
@@ -145,9 +135,9 @@ class TestBacklogNotifications(TestInboundCost):
         self.deliver("warm-up: creates the link and the conversation")
         channel = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)]).channel_id
         self.env.cr.precommit.data.get("bus.bus.values", []).clear()
-        first = self.store("một")
-        second = self.store("hai")
-        third = self.store("ba")
+        first = self.queued("một")
+        second = self.queued("hai")
+        third = self.queued("ba")
         Event = type(self.env["zalo.event"])
         real = Event._touch_window
 
