@@ -146,17 +146,28 @@ QUnit.test("closed window, no ZBS module on the server: a warning", async () => 
     });
 });
 
-QUnit.test("a file Zalo refuses is not sent", async (assert) => {
+/**
+ * A Zalo conversation open in Discuss; each message posted is an assertion step.
+ *
+ * @param {Object} assert
+ * @param {Function} [mockRPC] more routes to mock
+ */
+async function openCountingPosts(assert, mockRPC = () => {}) {
     const pyEnv = await startServer();
     const { channelId } = createZaloConversation(pyEnv);
     const { openDiscuss } = await start({
-        mockRPC(route) {
+        async mockRPC(route, args, performRPC) {
             if (route === "/mail/message/post") {
                 assert.step("message_post");
             }
+            return mockRPC(route, args, performRPC);
         },
     });
     await openDiscuss(channelId);
+}
+
+QUnit.test("a file Zalo refuses is not sent", async (assert) => {
+    await openCountingPosts(assert);
     await inputFiles(".o-mail-Composer .o_input_file", [
         await createFile({ name: "voice.mp3", contentType: "audio/mpeg", content: "ID3" }),
     ]);
@@ -171,21 +182,13 @@ QUnit.test("a file Zalo refuses is not sent", async (assert) => {
 });
 
 QUnit.test("an image over 1 MB is not sent", async (assert) => {
-    const pyEnv = await startServer();
-    const { channelId } = createZaloConversation(pyEnv);
-    const { openDiscuss } = await start({
-        async mockRPC(route, args, performRPC) {
-            if (route === "/mail/message/post") {
-                assert.step("message_post");
-            }
-            if (route === "/mail/attachment/upload") {
-                // the server's answer has the size of the file
-                const attachment = await performRPC(route, args);
-                return { ...attachment, size: args.body.get("ufile").size };
-            }
-        },
+    await openCountingPosts(assert, async (route, args, performRPC) => {
+        if (route === "/mail/attachment/upload") {
+            // the server's answer has the size of the file
+            const attachment = await performRPC(route, args);
+            return { ...attachment, size: args.body.get("ufile").size };
+        }
     });
-    await openDiscuss(channelId);
     await inputFiles(".o-mail-Composer .o_input_file", [
         await createFile({
             name: "photo.png",
@@ -202,16 +205,7 @@ QUnit.test("an image over 1 MB is not sent", async (assert) => {
 });
 
 QUnit.test("a file Zalo accepts is sent", async (assert) => {
-    const pyEnv = await startServer();
-    const { channelId } = createZaloConversation(pyEnv);
-    const { openDiscuss } = await start({
-        mockRPC(route) {
-            if (route === "/mail/message/post") {
-                assert.step("message_post");
-            }
-        },
-    });
-    await openDiscuss(channelId);
+    await openCountingPosts(assert);
     await inputFiles(".o-mail-Composer .o_input_file", [
         await createFile({
             name: "bang_gia.pdf",
