@@ -1,6 +1,9 @@
 import logging
 import threading
 from datetime import timedelta
+from unittest.mock import patch
+
+import psycopg2.errors
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import tagged
@@ -58,6 +61,46 @@ class TestOATokens(ZaloTransactionCase):
         self.env.flush_all()  # committed: the refresh reads it in its own transaction
         self.oa._zalo_call("get_oa_info")
         self.assertEqual(len(self.refresh_calls()), 1)
+
+    def test_refresh_after_a_concurrent_refresh_reads_the_new_pair(self):
+        """A worker whose snapshot predates another worker's refresh fails to lock the
+        OA (serialisation failure): a new transaction reads the pair that worker stored,
+        without a second refresh (Zalo's refresh tokens are single use)."""
+        # about to expire: the first worker refreshes
+        self.oa.sudo().token_expires_at = fields.Datetime.now() + timedelta(minutes=2)
+        self.env.flush_all()
+        OA = type(self.env["zalo.oa"])
+        real = OA._refresh_tokens_locked
+        attempts = []
+
+        def locked(oa, failed_token, api_log):
+            attempts.append(failed_token)
+            if len(attempts) == 1:
+                # meanwhile another worker refreshed and committed
+                real(oa, failed_token, api_log)
+                raise psycopg2.errors.SerializationFailure("could not serialize access")
+            return real(oa, failed_token, api_log)
+
+        with patch.object(OA, "_refresh_tokens_locked", locked):
+            token = self.oa._refresh_tokens(failed_token="old-token")
+        self.assertEqual(len(attempts), 2)
+        self.assertEqual(len(self.refresh_calls()), 1, "one refresh, read again by the retry")
+        self.assertEqual(token, self.oa.sudo().access_token)
+
+    def test_refresh_gives_up_after_its_attempts(self):
+        OA = type(self.env["zalo.oa"])
+        attempts = []
+
+        def locked(oa, failed_token, api_log):
+            attempts.append(failed_token)
+            raise psycopg2.errors.SerializationFailure("could not serialize access")
+
+        with (
+            patch.object(OA, "_refresh_tokens_locked", locked),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+        ):
+            self.oa._refresh_tokens(failed_token="old-token")
+        self.assertEqual(len(attempts), 3)
 
     def test_refresh_on_auth_error_then_retry_once(self):
         self.sim.expire_tokens()  # Zalo says -220 although our expiry is far away
