@@ -1,3 +1,8 @@
 from . import controllers
 from . import models
 from . import wizard
+from .tools import listen_backlog
+
+
+def _post_load():
+    listen_backlog.deepen()

@@ -6,6 +6,8 @@
     "author": "Zalo OA for Odoo contributors",
     "license": "LGPL-3",
     "depends": ["mail", "portal", "utm"],
+    # a deeper listen queue for the prefork HTTP server (tools/listen_backlog.py)
+    "post_load": "_post_load",
     "external_dependencies": {
         # PyPI distribution names: wheel dependencies and Odoo's install check
         "python": ["requests", "urllib3", "pyjwt", "cryptography", "phonenumbers"],

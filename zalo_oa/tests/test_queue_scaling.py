@@ -1,6 +1,8 @@
 """The queues at scale: the on-call processing run, waking decisions, send pacing, shards."""
 
 import json
+import socket
+import struct
 import time
 from datetime import timedelta
 from unittest.mock import patch
@@ -8,11 +10,14 @@ from unittest.mock import patch
 import psycopg2.errors
 
 import odoo
-from odoo.tests import new_test_user, tagged
+from odoo.service.server import PreforkServer
+from odoo.tests import BaseCase, new_test_user, tagged
+from odoo.tools import config
 
 from ..models import queue_listener
 from ..models.zalo_event import EVENT_CHANNEL, ON_CALL_KEY, PROCESSING_CRONS
 from ..models.zalo_message import SEND_CRONS
+from ..tools import listen_backlog
 from ..tools.webhook import compute_signature
 from .common import ZaloMockTransactionCase, ZaloTransactionCase
 
@@ -228,3 +233,54 @@ class TestStaffPostLocksMembers(ZaloMockTransactionCase):
         ):
             self._reply()
         self.assertFalse(self.env["zalo.message"].search([("direction", "=", "outbound")]))
+
+
+def _listen_backlog(sock):
+    """The length of a listening socket's queue (Linux: ``tcpi_sacked`` of TCP_INFO)."""
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    return struct.unpack_from("I", info, 28)[0]
+
+
+@tagged("post_install", "-at_install")
+class TestListenBacklog(BaseCase):
+    """Odoo's prefork server listens with 8 x workers; Zalo's bursts need a deeper queue."""
+
+    def _prefork(self, workers):
+        server = PreforkServer(lambda environ, start_response: None)
+        server.population = workers
+        server.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(server.socket.close)
+        server.socket.bind(("127.0.0.1", 0))
+        server.socket.listen(8 * workers)  # what PreforkServer.start() does
+        return server
+
+    def test_the_prefork_queue_is_deepened(self):
+        server = self._prefork(2)
+        self.assertEqual(_listen_backlog(server.socket), 16)
+        with patch.dict(config.options, {listen_backlog.CONFIG_OPTION: None}):
+            self.assertEqual(listen_backlog.deepen(server), listen_backlog.DEFAULT_BACKLOG)
+        self.assertEqual(_listen_backlog(server.socket), listen_backlog.DEFAULT_BACKLOG)
+
+    def test_the_option_sets_the_length_or_keeps_odoos(self):
+        server = self._prefork(2)
+        with patch.dict(config.options, {listen_backlog.CONFIG_OPTION: "200"}):
+            self.assertEqual(listen_backlog.deepen(server), 200)
+        self.assertEqual(_listen_backlog(server.socket), 200)
+        server = self._prefork(4)
+        for kept in ("0", "32"):
+            with patch.dict(config.options, {listen_backlog.CONFIG_OPTION: kept}):
+                self.assertIsNone(listen_backlog.deepen(server), kept)
+        with (
+            patch.dict(config.options, {listen_backlog.CONFIG_OPTION: "many"}),
+            self.assertLogs(listen_backlog.__name__, "WARNING") as logs,
+        ):
+            self.assertIsNone(listen_backlog.deepen(server))
+        self.assertIn("is not a number", logs.output[0])
+        self.assertEqual(_listen_backlog(server.socket), 32)
+
+    def test_other_servers_are_left_alone(self):
+        self.assertIsNone(listen_backlog.deepen(object()))
+        server = self._prefork(2)
+        server.socket.close()
+        server.socket = None  # --no-http
+        self.assertIsNone(listen_backlog.deepen(server))
