@@ -136,11 +136,20 @@ class ZaloEvent(models.Model):
         user_id = self.zalo_user_id or zalo_webhook.customer_id(event, oa.zalo_oa_ref)
         if not user_id:
             raise ValueError(_("The event names no Zalo user."))
-        link = (
-            self.env["zalo.partner.link"]
-            .sudo()
-            ._get_or_create(oa, user_id, user_id_by_app=event.user_id_by_app)
-        )
+        # A customer's backlog (see _process_customer) looks the link up once: the
+        # events are the same customer's, and a failed event ends the backlog's run.
+        links = self.env.context.get("zalo_backlog_links")
+        link = links.get((oa.id, user_id)) if links is not None else None
+        if link is None:
+            link = (
+                self.env["zalo.partner.link"]
+                .sudo()
+                ._get_or_create(oa, user_id, user_id_by_app=event.user_id_by_app)
+            )
+            if links is not None:
+                links[oa.id, user_id] = link
+        elif event.user_id_by_app and not link.user_id_by_app:
+            link.user_id_by_app = event.user_id_by_app
         self.partner_link_id = link
         return link
 

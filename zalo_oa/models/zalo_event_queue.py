@@ -163,10 +163,11 @@ class ZaloEvent(models.Model):
         )
         now = fields.Datetime.now()
         count = 0
-        # The conversation's bus notifications go out once for the backlog (a customer
-        # who writes faster than one message is processed costs less per message).
+        # The conversation's bus notifications go out once for the backlog, and the
+        # customer's link is looked up once (a customer who writes faster than one
+        # message is processed costs less per message).
         posted = []
-        backlog = backlog.with_context(zalo_deferred_messages=posted)
+        backlog = backlog.with_context(zalo_deferred_messages=posted, zalo_backlog_links={})
         for event in backlog:
             if event.next_attempt_at and event.next_attempt_at > now:
                 break  # strictly in order: the later events wait for this one

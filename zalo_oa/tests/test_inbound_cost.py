@@ -60,6 +60,37 @@ class TestInboundCost(ZaloTransactionCase):
             self.deliver("Cho mình hỏi giá")
             self.env.flush_all()
 
+    def test_query_count_backlog_of_five_texts(self):
+        """A customer who writes faster than one message is processed: the backlog is one
+        transaction, the customer's link is read once, the notifications go out once."""
+        self.deliver("warm-up: creates the link and the conversation")
+        self.deliver("warm-up 2")
+        for text in ("một", "hai", "ba", "bốn", "năm"):
+            self.store(text)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=42):
+            self.env["zalo.event"]._process_customer(self.oa.id, self.customer["user_id"])
+            self.env.flush_all()
+
+    def test_a_backlog_looks_the_customer_up_once(self):
+        """A new customer's first messages: the first event creates the link and the
+        conversation, the others of the backlog use them without looking them up."""
+        events = self.queued("một") | self.queued("hai") | self.queued("ba")
+        Link = type(self.env["zalo.partner.link"])
+        with patch.object(
+            Link, "_get_or_create", autospec=True, side_effect=Link._get_or_create
+        ) as lookup:
+            self.env["zalo.event"]._process_customer(self.oa.id, self.customer["user_id"])
+        self.assertEqual(lookup.call_count, 1)
+        self.assertEqual(set(events.mapped("state")), {"processed"})
+        self.assertEqual(len(events.partner_link_id), 1)
+        self.assertEqual(events.partner_link_id.channel_id, events.channel_id)
+        self.assertEqual(
+            events.message_id.sorted("id").mapped("body"),
+            ["<p>một</p>", "<p>hai</p>", "<p>ba</p>"],
+        )
+
     def test_racing_oa_mark_never_loses_the_event(self):
         """Concurrent webhooks race to mark the OA's webhook as seen: the loser's event
         is stored all the same (it was answered 503 and redelivered before)."""
