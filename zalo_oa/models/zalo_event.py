@@ -280,12 +280,12 @@ class ZaloEvent(models.Model):
             return fields.Datetime.now() + ECHO_DELAY
         return None
 
-    def _trigger_processing(self, at=None, shard=0):
+    def _trigger_processing(self, at=None, shard=0, unless_pending=False):
         """Wake one of the processing crons (``shard`` picks which: spread the work)."""
         xmlid = PROCESSING_CRONS[int(shard or 0) % len(PROCESSING_CRONS)]
         cron = self.env.ref(xmlid, raise_if_not_found=False) or self.env.ref(PROCESSING_CRONS[0])
         # work due soon also starts a run now, which waits for it
-        trigger_cron(cron, at, wake_now_within=WAIT_WITHIN)
+        trigger_cron(cron, at, wake_now_within=WAIT_WITHIN, unless_pending=unless_pending)
 
     @api.model
     def _wake_processing(self, result):
@@ -314,8 +314,11 @@ class ZaloEvent(models.Model):
                     LIMIT 2) waiting"""
         )
         if cr.fetchone()[0] > 1:
-            # the on-call job is busy and events wait: another job helps
-            self._trigger_processing(shard=1 + result.event_id % (len(PROCESSING_CRONS) - 1))
+            # The on-call job is busy and events wait: another job helps. Once woken, it
+            # runs while there is work; the on-call job takes what arrives as it ends.
+            self._trigger_processing(
+                shard=1 + result.event_id % (len(PROCESSING_CRONS) - 1), unless_pending=True
+            )
 
     # =============================================================== actions
 

@@ -124,6 +124,24 @@ class TestOnCallRunner(ZaloTransactionCase):
             self.assertEqual(self._triggered(PROCESSING_CRONS[:1]), 0)
             cr.execute("SELECT pg_advisory_unlock_all()")
 
+    def test_a_helper_is_woken_once_per_run(self):
+        """Each trigger costs a row and a new connection to wake the cron workers: under
+        load, a helper that is woken already (its trigger not consumed yet) is not
+        woken again for every event."""
+        self.env["ir.cron.trigger"].search([]).unlink()
+        with _other_cursor(self.env) as cr:
+            self._hold(cr, -ON_CALL_KEY)  # running, busy with another customer
+            for i in range(12):
+                self.env["zalo.event"]._wake_processing(self._store(f"tin {i}"))
+            for xmlid in PROCESSING_CRONS[1:]:
+                self.assertEqual(self._triggered([xmlid]), 1, xmlid)
+            self.assertEqual(self._triggered(PROCESSING_CRONS[:1]), 0)
+            # the run ends: Odoo deletes its due triggers; the next event wakes it again
+            self.env["ir.cron.trigger"].search([]).unlink()
+            self.env["zalo.event"]._wake_processing(self._store("sau"))
+            self.assertEqual(self._triggered(PROCESSING_CRONS[1:]), 1)
+            cr.execute("SELECT pg_advisory_unlock_all()")
+
     def test_delayed_event_is_triggered_at_its_time(self):
         self.env["ir.cron.trigger"].search([]).unlink()
         result = self._store()
