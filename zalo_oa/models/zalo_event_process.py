@@ -51,6 +51,32 @@ class ZaloEvent(models.Model):
             self._trigger_processing()
             return []
 
+    def _processed_values(self):
+        return {
+            "state": "processed",
+            "attempts": self.attempts + 1,
+            "processed_at": fields.Datetime.now(),
+            "error": False,
+            "next_attempt_at": False,
+        }
+
+    def _process_together(self):
+        """Process these events (one customer's backlog, in order) in one savepoint.
+
+        True when all of them were processed. When one fails, nothing of any of them is
+        kept and False is returned: the caller processes them again one savepoint each,
+        which records the failure and keeps what came before it.
+        """
+        try:
+            with self.env.cr.savepoint():
+                for event in self:
+                    event._process_one()
+                    event.write(event._processed_values())
+        except Exception as exc:  # processed again, one by one
+            _logger.debug("Zalo events %s: processed again one by one (%s)", self.ids, exc)
+            return False
+        return True
+
     def _process(self):
         """Process events; each in a savepoint, failures retried with backoff."""
         done = True
@@ -60,15 +86,7 @@ class ZaloEvent(models.Model):
                 with self.env.cr.savepoint():
                     event._process_one()
                     # inside the savepoint: one UPDATE with what the handler wrote
-                    event.write(
-                        {
-                            "state": "processed",
-                            "attempts": attempts,
-                            "processed_at": fields.Datetime.now(),
-                            "error": False,
-                            "next_attempt_at": False,
-                        }
-                    )
+                    event.write(event._processed_values())
             except (ZaloRetryLater, *CONCURRENCY_ERRORS):
                 # Another transaction touched the same customer or conversation: not a
                 # failure, the event is simply processed again in a moment.

@@ -167,10 +167,21 @@ class ZaloEvent(models.Model):
         # customer's link is looked up once (a customer who writes faster than one
         # message is processed costs less per message).
         posted = []
-        backlog = backlog.with_context(zalo_deferred_messages=posted, zalo_backlog_links={})
+        links = {}
+        backlog = backlog.with_context(zalo_deferred_messages=posted, zalo_backlog_links=links)
+        due = backlog.browse()
         for event in backlog:
             if event.next_attempt_at and event.next_attempt_at > now:
                 break  # strictly in order: the later events wait for this one
+            due |= event
+        # The whole backlog in one savepoint (one flush for all of it); when an event
+        # fails, it is rolled back and processed again one event at a time.
+        if len(due) > 1 and due._process_together():
+            self.env["discuss.channel"]._zalo_notify_new_messages(posted)
+            return len(due)
+        del posted[:]
+        links.clear()
+        for event in due:
             count += 1
             before = len(posted)
             if not event._process():
