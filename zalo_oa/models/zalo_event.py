@@ -80,11 +80,15 @@ STATES = [
 class WebhookResult:
     """What the webhook controller answers, and how it wakes the queue after storing."""
 
-    def __init__(self, status, reason, event_id=None, lock_key=None, process_at=None):
+    def __init__(
+        self, status, reason, event_id=None, lock_key=None, process_at=None, customer=None
+    ):
         self.status = status  # "stored", "duplicate", "ignored"
         self.reason = reason
         self.event_id = event_id
         self.lock_key = lock_key
+        #: (OA record id, Zalo user id) of the event's customer
+        self.customer = customer
         #: When the queue must pick the event up (None: at once).
         self.process_at = process_at
 
@@ -243,6 +247,7 @@ class ZaloEvent(models.Model):
             row[0],
             self._lock_key(oa_record_id, user_id),
             process_at=params["next"],
+            customer=(oa_record_id, user_id or ""),
         )
 
     @api.model
@@ -292,7 +297,8 @@ class ZaloEvent(models.Model):
         """Wake a processing run for a just-stored event (in the storing transaction).
 
         The on-call run is notified (at commit); a cron job is triggered as well when no
-        run is idle, or when other events wait already (more workers then help).
+        run is idle, or when another customer's events wait already (more workers then
+        help: one customer's events are processed by one worker at a time).
         """
         if result.process_at:
             self._trigger_processing(at=result.process_at)
@@ -306,16 +312,19 @@ class ZaloEvent(models.Model):
             return
         if idle:
             return  # it takes this event the moment it is committed
+        oa_id, user_id = result.customer or (None, "")
         cr.execute(
-            """SELECT count(*) FROM (
-                   SELECT 1 FROM zalo_event WHERE state IN ('received', 'queued')
-                      AND (next_attempt_at IS NULL
-                           OR next_attempt_at <= now() at time zone 'UTC')
-                    LIMIT 2) waiting"""
+            """SELECT 1 FROM zalo_event WHERE state IN ('received', 'queued')
+                  AND (next_attempt_at IS NULL OR next_attempt_at <= now() at time zone 'UTC')
+                  AND (oa_id IS DISTINCT FROM %s OR coalesce(zalo_user_id, '') <> %s)
+                LIMIT 1""",
+            [oa_id, user_id],
         )
-        if cr.fetchone()[0] > 1:
-            # The on-call job is busy and events wait: another job helps. Once woken, it
-            # runs while there is work; the on-call job takes what arrives as it ends.
+        if cr.fetchone():
+            # The on-call job is busy and another customer's events wait: another job
+            # helps (a helper could not take this customer while the on-call job has
+            # it). Once woken, it runs while there is work; the on-call job takes what
+            # arrives as it ends.
             self._trigger_processing(
                 shard=1 + result.event_id % (len(PROCESSING_CRONS) - 1), unless_pending=True
             )

@@ -35,13 +35,14 @@ class TestOnCallRunner(ZaloTransactionCase):
         cls.oa = cls.create_oa()
         cls.connect_oa(cls.oa)
         cls.customer = cls.sim.add_customer(name="Trần Thị Bình")
+        cls.other = cls.sim.add_customer(name="Phạm Văn Cường")
 
-    def _store(self, text="Xin chào"):
+    def _store(self, text="Xin chào", customer=None):
         """Store one signed text event the way the webhook does (not processed)."""
         payload = {
             "app_id": self.oa.sudo().app_id,
             "timestamp": str(int(time.time() * 1000)),
-            "sender": {"id": self.customer["user_id"]},
+            "sender": {"id": (customer or self.customer)["user_id"]},
             "recipient": {"id": self.oa.zalo_oa_ref},
             "event_name": "user_send_text",
             "message": {"text": text, "msg_id": f"scale-{time.monotonic_ns()}"},
@@ -114,12 +115,18 @@ class TestOnCallRunner(ZaloTransactionCase):
     def test_busy_runner_gets_help_when_events_wait(self):
         self.env["ir.cron.trigger"].search([]).unlink()
         with _other_cursor(self.env) as cr:
-            self._hold(cr, -ON_CALL_KEY)  # running, busy with another customer
+            self._hold(cr, -ON_CALL_KEY)  # running, busy
             self.env["zalo.event"]._wake_processing(self._store("một"))
             self.assertEqual(self._triggered(PROCESSING_CRONS), 0, "one event: it comes next")
             self.env["zalo.event"]._wake_processing(self._store("hai"))
             self.assertEqual(
-                self._triggered(PROCESSING_CRONS[1:]), 1, "two waiting: another job helps"
+                self._triggered(PROCESSING_CRONS),
+                0,
+                "the same customer's events: one worker at a time, a helper could not help",
+            )
+            self.env["zalo.event"]._wake_processing(self._store("ba", self.other))
+            self.assertEqual(
+                self._triggered(PROCESSING_CRONS[1:]), 1, "two customers wait: another job helps"
             )
             self.assertEqual(self._triggered(PROCESSING_CRONS[:1]), 0)
             cr.execute("SELECT pg_advisory_unlock_all()")
@@ -132,13 +139,14 @@ class TestOnCallRunner(ZaloTransactionCase):
         with _other_cursor(self.env) as cr:
             self._hold(cr, -ON_CALL_KEY)  # running, busy with another customer
             for i in range(12):
-                self.env["zalo.event"]._wake_processing(self._store(f"tin {i}"))
+                customer = self.other if i % 2 else self.customer
+                self.env["zalo.event"]._wake_processing(self._store(f"tin {i}", customer))
             for xmlid in PROCESSING_CRONS[1:]:
                 self.assertEqual(self._triggered([xmlid]), 1, xmlid)
             self.assertEqual(self._triggered(PROCESSING_CRONS[:1]), 0)
             # the run ends: Odoo deletes its due triggers; the next event wakes it again
             self.env["ir.cron.trigger"].search([]).unlink()
-            self.env["zalo.event"]._wake_processing(self._store("sau"))
+            self.env["zalo.event"]._wake_processing(self._store("sau", self.other))
             self.assertEqual(self._triggered(PROCESSING_CRONS[1:]), 1)
             cr.execute("SELECT pg_advisory_unlock_all()")
 
