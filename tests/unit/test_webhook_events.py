@@ -853,3 +853,19 @@ def test_every_catalogued_event_parses_from_a_minimal_payload(name):
     assert event.event_name == name and event.is_known
     assert not isinstance(event, UnknownEvent)
     assert event.category != "unknown"
+
+
+def test_nul_characters_are_dropped_from_ids_and_text():
+    """PostgreSQL text cannot hold NUL: an event carrying one is read without it (found by
+    the controller fuzzing: such an event was answered 503 forever)."""
+    payload = user_event("user_send_text", {"text": "Xin\u0000 chào", "msg_id": "m\u00001"})
+    payload["sender"] = {"id": "\u0000" + USER}
+    for given in (json.dumps(payload).encode(), json.dumps(payload, ensure_ascii=False), payload):
+        event = parse_event(given)
+        assert (event.text, event.msg_id, event.user_id) == ("Xin chào", "m1", USER)
+        assert "\x00" not in event_key(event)
+
+
+def test_a_payload_without_nul_is_not_copied():
+    payload = user_event("user_send_text", {"text": "Helo", "msg_id": "e2a641af6661713b2874"})
+    assert parse_event(payload).raw is payload

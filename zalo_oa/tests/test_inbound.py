@@ -346,6 +346,20 @@ class TestInbound(ZaloHttpCase):
         self.assertEqual(event.state, "processed")
         self.assertIn("Chỉ ghi nhận", self.link().channel_id.message_ids[0].body)
 
+    def test_nul_characters_are_stored_and_processed_without(self):
+        """A signed event whose ids and text carry NUL characters (PostgreSQL text cannot
+        hold them; found by the controller fuzzing) is stored, answered and processed,
+        not refused with a 503 on every delivery."""
+        payload = self.text_event("Xin\u0000 chào", "nul\u0000-1")
+        raw, sig = self.signed(payload)
+        resp = self.post_raw(raw, sig)
+        self.assertEqual(resp.status_code, 200)
+        self.assertEqual(resp.json(), {"status": "queued"})
+        self.process_events()
+        event = self.events(event_name="user_send_text")
+        self.assertEqual((event.state, event.zalo_msg_id), ("processed", "nul-1"))
+        self.assertIn("Xin chào", self.link().channel_id.message_ids[0].body)
+
     def test_same_person_in_two_oas_matched_by_phone(self):
         partner = self.env["res.partner"].create({"name": "Anh An", "mobile": "0912 345 678"})
         self.sim.configure(

@@ -208,7 +208,7 @@ def _float(value) -> float | None:
 
 def _load(payload) -> dict:
     if isinstance(payload, dict):
-        return payload
+        return _without_nul(payload)
     if isinstance(payload, (bytes, bytearray, memoryview)):
         try:
             payload = bytes(payload).decode("utf-8-sig")
@@ -222,7 +222,32 @@ def _load(payload) -> dict:
         raise WebhookParseError(f"Webhook body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise WebhookParseError("Webhook body is not a JSON object")
+    if "\\u0000" in payload:
+        data = _without_nul(data)
     return data
+
+
+def _without_nul(value):
+    """``value`` with the NUL characters (JSON ``\\u0000``) removed from its strings.
+
+    PostgreSQL text cannot hold them: an event whose ids or text carry one could be
+    neither stored nor processed. Zalo sends none; a body that has them is read without.
+    A value without any is returned as it is (not copied).
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list):
+        items = [_without_nul(item) for item in value]
+        changed = any(new is not old for new, old in zip(items, value, strict=True))
+        return items if changed else value
+    if isinstance(value, dict):
+        items = {_without_nul(key): _without_nul(item) for key, item in value.items()}
+        changed = len(items) != len(value) or any(
+            new_key is not key or items[new_key] is not item
+            for new_key, (key, item) in zip(items, value.items(), strict=True)
+        )
+        return items if changed else value
+    return value
 
 
 def _ms_to_datetime(value: str | None) -> datetime | None:
