@@ -1,7 +1,7 @@
 from . import controllers
 from . import models
 from . import wizard
-from .tools import listen_backlog
+from .models import listen_backlog
 
 
 def _post_load():

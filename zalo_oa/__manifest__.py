@@ -6,7 +6,7 @@
     "author": "Zalo OA for Odoo contributors",
     "license": "LGPL-3",
     "depends": ["mail", "portal", "utm"],
-    # a deeper listen queue for the prefork HTTP server (tools/listen_backlog.py)
+    # a deeper listen queue for the prefork HTTP server (models/listen_backlog.py)
     "post_load": "_post_load",
     "external_dependencies": {
         # PyPI distribution names: wheel dependencies and Odoo's install check

@@ -14,10 +14,9 @@ from odoo.service.server import PreforkServer
 from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tools import config
 
-from ..models import queue_listener
+from ..models import listen_backlog, queue_listener
 from ..models.zalo_event import EVENT_CHANNEL, ON_CALL_KEY, PROCESSING_CRONS
 from ..models.zalo_message import SEND_CRONS
-from ..tools import listen_backlog
 from ..tools.webhook import compute_signature
 from .common import ZaloMockTransactionCase, ZaloTransactionCase
 
