@@ -15,6 +15,7 @@ Odoo's). The threaded and gevent servers are left alone (werkzeug listens with 1
 
 import logging
 
+from odoo.service import server as odoo_server
 from odoo.tools import config
 
 _logger = logging.getLogger(__name__)
@@ -40,8 +41,6 @@ def wanted_backlog(workers, option=None):
 
 def deepen(server=None):
     """Deepen the listen queue of the running prefork server; its new length, or None."""
-    from odoo.service import server as odoo_server
-
     server = server if server is not None else odoo_server.server
     if not isinstance(server, odoo_server.PreforkServer) or not getattr(server, "socket", None):
         return None

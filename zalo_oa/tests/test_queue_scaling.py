@@ -10,10 +10,13 @@ from unittest.mock import patch
 import psycopg2.errors
 
 import odoo
+from odoo.modules.module import get_manifest
+from odoo.service import server as odoo_server
 from odoo.service.server import PreforkServer
 from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tools import config
 
+from .. import _post_load
 from ..models import listen_backlog, queue_listener
 from ..models.zalo_event import EVENT_CHANNEL, ON_CALL_KEY, PROCESSING_CRONS
 from ..models.zalo_message import SEND_CRONS
@@ -302,6 +305,18 @@ class TestListenBacklog(BaseCase):
             self.assertIsNone(listen_backlog.deepen(server))
         self.assertIn("is not a number", logs.output[0])
         self.assertEqual(_listen_backlog(server.socket), 32)
+
+    def test_the_addon_deepens_the_server_it_is_loaded_in(self):
+        """Odoo runs the manifest's ``post_load`` when it loads the addon (in the prefork
+        master when it preloads the database, else in the first worker that loads it)."""
+        self.assertEqual(get_manifest("zalo_oa")["post_load"], "_post_load")
+        server = self._prefork(2)
+        with (
+            patch.object(odoo_server, "server", server),
+            patch.dict(config.options, {listen_backlog.CONFIG_OPTION: None}),
+        ):
+            _post_load()
+        self.assertEqual(_listen_backlog(server.socket), listen_backlog.DEFAULT_BACKLOG)
 
     def test_other_servers_are_left_alone(self):
         self.assertIsNone(listen_backlog.deepen(object()))
