@@ -127,6 +127,74 @@ class DiscussChannel(models.Model):
             self._zalo_lock_members()
         return super().message_post(message_type=message_type, **kwargs)
 
+    def _zalo_post_inbound(self, posts):
+        """Post the customer's messages on this conversation, in order, as
+        ``message_post`` posts each one, with one ``mail.message`` create for all of them.
+
+        ``posts``: one dict per message with ``author_id``, ``body`` (Markup),
+        ``attachment_ids``, ``parent_id`` and ``record_company_id``. Each message gets the values
+        ``message_post`` gives a chat comment posted by the queue (no sender address,
+        reply-to or alias: see ``test_inbound_post_matches_message_post``), then the
+        same after-hook and notification, one message after the other. What the
+        conversation's members get is written once (pinned, last interest), like the
+        one write ``message_post`` makes per message.
+
+        A customer who writes faster than the queue posts (a backlog) costs a fraction
+        of one ``message_post`` per message: the create is one INSERT, and the per-record
+        work of ``mail.message.create`` runs once for the batch.
+        """
+        self.ensure_one()
+        if not posts:
+            return self.env["mail.message"]
+        channel = self.sudo().with_context(
+            zalo_inbound=True,
+            mail_create_nosubscribe=True,
+            mail_post_autofollow=False,
+            # a chat post renders no email: no need to read the cron user's language
+            lang=self.env.context.get("lang") or "en_US",
+            # who is notified, and whether they have a device for web push, is the same
+            # for each message of the batch: looked up once (see _notify_get_recipients)
+            zalo_notify_cache={},
+        )
+        # discuss.channel's message_post: the conversation pinned for its members
+        channel.channel_member_ids.write(
+            {"is_pinned": True, "last_interest_dt": fields.Datetime.now()}
+        )
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        record_name = channel.display_name
+        values_list = []
+        for post in posts:
+            author_id, email_from = channel._message_compute_author(
+                post["author_id"], False, raise_on_email=False
+            )
+            values = {
+                "email_add_signature": True,
+                "record_name": record_name,
+                "author_id": author_id,
+                "author_guest_id": False,
+                "email_from": email_from,
+                "model": channel._name,
+                "res_id": channel.id,
+                "body": escape(post["body"]),
+                "message_type": "comment",
+                "parent_id": channel._message_compute_parent_id(post.get("parent_id") or False),
+                "subject": False,
+                "subtype_id": subtype_id,
+                "partner_ids": [],
+                "record_alias_domain_id": False,
+                "record_company_id": post["record_company_id"],
+                "reply_to": False,
+            }
+            values.update(
+                channel._process_attachments_for_post([], post.get("attachment_ids") or [], values)
+            )
+            values_list.append(values)
+        messages = channel._message_create(values_list)
+        for message, values in zip(messages, values_list, strict=True):
+            channel._message_post_after_hook(message, values)
+            channel._notify_thread(message, values)
+        return messages
+
     def _set_last_seen_message(self, last_message, allow_older=False):
         # A message from Zalo (the customer's, or the OA's own echo) posted by a queue
         # worker: the worker's user is no member of the conversation and has seen
@@ -220,13 +288,45 @@ class DiscussChannel(models.Model):
 
     def _notify_get_recipients(self, message, msg_vals, **kwargs):
         """The customer gets a reply on Zalo only (its ``zalo`` notification), never an
-        e-mail copy when staff mention them."""
+        e-mail copy when staff mention them.
+
+        Messages posted together (``_zalo_post_inbound``) share their recipients: the
+        same members, for the same author and kind of message."""
+        cache = self.env.context.get("zalo_notify_cache")
+        key = None
+        if cache is not None and msg_vals and not msg_vals.get("partner_ids"):
+            key = ("recipients", self.id, msg_vals.get("author_id"), msg_vals.get("message_type"))
+            if key in cache:
+                return [dict(recipient) for recipient in cache[key]]
         recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         customers = self.filtered(lambda c: c.channel_type == "zalo").zalo_partner_link_id
         if customers:
             excluded = set(customers.partner_id.ids)
             recipients = [r for r in recipients if r.get("id") not in excluded]
+        if key is not None:
+            cache[key] = [dict(recipient) for recipient in recipients]
         return recipients
+
+    def _notify_thread_by_web_push(self, message, recipients_data, msg_vals=False, **kwargs):
+        """Messages posted together (``_zalo_post_inbound``): whether the members to
+        notify have a device at all is looked up once, not once per message."""
+        cache = self.env.context.get("zalo_notify_cache")
+        if cache is not None:
+            partner_ids = self._extract_partner_ids_for_notifications(
+                message, dict(msg_vals or {}), recipients_data
+            )
+            key = ("devices", frozenset(partner_ids))
+            if key not in cache:
+                cache[key] = bool(partner_ids) and bool(
+                    self.env["mail.partner.device"]
+                    .sudo()
+                    .search_count([("partner_id", "in", partner_ids)], limit=1)
+                )
+            if not cache[key]:
+                return None
+        return super()._notify_thread_by_web_push(
+            message, recipients_data, msg_vals=msg_vals, **kwargs
+        )
 
     def _zalo_window_closed_text(self):
         return _(

@@ -63,19 +63,43 @@ class ZaloEvent(models.Model):
     def _process_together(self):
         """Process these events (one customer's backlog, in order) in one savepoint.
 
-        True when all of them were processed. When one fails, nothing of any of them is
-        kept and False is returned: the caller processes them again one savepoint each,
-        which records the failure and keeps what came before it.
+        The customer's messages are posted together (one create, see
+        ``_post_customer_messages``); any other event first posts the messages before
+        it, so that everything happens in the events' order. True when all of them
+        were processed. When one fails, nothing of any of them is kept and False is
+        returned: the caller processes them again one savepoint each, which records
+        the failure and keeps what came before it.
         """
         try:
             with self.env.cr.savepoint():
+                messages = []
                 for event in self:
-                    event._process_one()
+                    parsed = zalo_webhook.parse_event(event.payload)
+                    if event._is_customer_message(parsed) and not parsed.quote_msg_id:
+                        messages.append((event, parsed))
+                        continue
+                    # (a quote may name a message of this backlog: posted first)
+                    if messages:
+                        self._post_customer_messages(messages)
+                        messages = []
+                    event._process_one(parsed)
+                if messages:
+                    self._post_customer_messages(messages)
+                for event in self:
                     event.write(event._processed_values())
         except Exception as exc:  # processed again, one by one
             _logger.debug("Zalo events %s: processed again one by one (%s)", self.ids, exc)
             return False
         return True
+
+    @api.model
+    def _is_customer_message(self, event):
+        """Whether a parsed event is a message the customer sent (``_handle_message``)."""
+        return (
+            isinstance(event, zalo_webhook.MessageEvent)
+            and not event.is_anonymous
+            and event.direction != "outbound"
+        )
 
     def _process(self):
         """Process events; each in a savepoint, failures retried with backoff."""
@@ -127,9 +151,10 @@ class ZaloEvent(models.Model):
                 "Zalo event %s (%s) failed for good: %s", self.id, self.event_name, text
             )
 
-    def _process_one(self):
+    def _process_one(self, event=None):
         self.ensure_one()
-        event = zalo_webhook.parse_event(self.payload)
+        if event is None:
+            event = zalo_webhook.parse_event(self.payload)
         if isinstance(event, zalo_webhook.MessageEvent):
             if event.is_anonymous:
                 return self._handle_anonymous(event)
@@ -190,56 +215,78 @@ class ZaloEvent(models.Model):
     # ---------------------------------------------------------------- handlers
 
     def _handle_message(self, event):
-        link = self._link_for(event)
-        channel = self.env["discuss.channel"]._zalo_get_channel(link)
-        self.channel_id = channel
-        # No search for an earlier copy: the event's key is Zalo's msg_id, so a message
-        # is stored (and reaches this point) once.
-        body, attachments = self._message_content(event, channel)
-        parent = self._quoted_message(event)
-        message = channel.with_context(
-            zalo_inbound=True,
-            mail_create_nosubscribe=True,
-            # a chat post renders no email: no need to read the cron user's language
-            lang=self.env.context.get("lang") or "en_US",
-        ).sudo()
-        message = message.message_post(
-            author_id=link.partner_id.id,
-            body=body,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            attachment_ids=attachments.ids,
-            parent_id=parent.id if parent else False,
-            # A chat message, not an email: no sender address, reply-to or alias to
-            # compute (message_post would otherwise read them for every message).
-            email_from=False,
-            reply_to=False,
-            record_alias_domain_id=False,
-            record_company_id=self.company_id.id,
-        )
-        self.message_id = message
-        self._record_message("inbound", channel, message, link, event.msg_id, "delivered")
-        self._touch_window(link, channel, self.zalo_timestamp)
+        self._post_customer_messages([(self, event)])
+
+    @api.model
+    def _post_customer_messages(self, items):
+        """Post customer messages: ``items`` are (zalo.event, parsed message event)
+        pairs of one customer, in Zalo-timestamp order.
+
+        One event is a backlog of one: the same path posts one message or many (see
+        ``discuss.channel._zalo_post_inbound``), with one create for the messages of
+        a conversation and one for their ``zalo.message`` rows.
+        """
+        prepared = []
+        for record, event in items:
+            link = record._link_for(event)
+            channel = self.env["discuss.channel"]._zalo_get_channel(link)
+            record.channel_id = channel
+            # No search for an earlier copy: the event's key is Zalo's msg_id, so a
+            # message is stored (and reaches this point) once.
+            body, attachments = record._message_content(event, channel)
+            parent = record._quoted_message(event)
+            post = {
+                "author_id": link.partner_id.id,
+                "body": body,
+                "attachment_ids": attachments.ids,
+                "parent_id": parent.id if parent else False,
+                "record_company_id": record.company_id.id,
+            }
+            prepared.append((record, event, link, channel, post))
+        rows = []
+        start = 0
+        while start < len(prepared):
+            # consecutive messages of one conversation are posted together
+            channel = prepared[start][3]
+            end = start
+            while end < len(prepared) and prepared[end][3] == channel:
+                end += 1
+            chunk = prepared[start:end]
+            messages = channel._zalo_post_inbound([item[4] for item in chunk])
+            for (record, event, link, _channel, _post), message in zip(
+                chunk, messages, strict=True
+            ):
+                record.message_id = message
+                row = record._message_row(
+                    "inbound", channel, message, link, event.msg_id, "delivered"
+                )
+                rows.append(row)
+            start = end
+        self.env["zalo.message"].sudo().create(rows)
+        for record, _event, link, channel, _post in prepared:
+            record._touch_window(link, channel, record.zalo_timestamp)
 
     def _record_message(self, direction, channel, message, link, msg_id, state, **values):
         """The zalo.message row of a message posted from this event."""
         return (
             self.env["zalo.message"]
             .sudo()
-            .create(
-                {
-                    "oa_id": self.oa_id.id,
-                    "company_id": self.company_id.id,  # not read from the OA again
-                    "channel_id": channel.id,
-                    "mail_message_id": message.id,
-                    "partner_link_id": link.id,
-                    "direction": direction,
-                    "zalo_msg_id": msg_id,
-                    "state": state,
-                    **values,
-                }
-            )
+            .create(self._message_row(direction, channel, message, link, msg_id, state, **values))
         )
+
+    def _message_row(self, direction, channel, message, link, msg_id, state, **values):
+        """Values of the zalo.message row of a message posted from this event."""
+        return {
+            "oa_id": self.oa_id.id,
+            "company_id": self.company_id.id,  # not read from the OA again
+            "channel_id": channel.id,
+            "mail_message_id": message.id,
+            "partner_link_id": link.id,
+            "direction": direction,
+            "zalo_msg_id": msg_id,
+            "state": state,
+            **values,
+        }
 
     def _recorded_message(self, direction, msg_id):
         """The zalo.message already recorded for a Zalo message id, if any."""

@@ -3,8 +3,10 @@ import time
 from unittest.mock import patch
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo.tests import tagged
+from odoo.tools import html2plaintext
 
 from ..tools.webhook import compute_signature
 from .common import ZaloTransactionCase
@@ -23,19 +25,25 @@ class TestInboundCost(ZaloTransactionCase):
         self.seq = 0
         self.base_ms = int(time.time() * 1000) - 3600 * 1000
 
-    def store(self, text="Xin chào", user_id=None):
-        """Store a signed user_send_text through the webhook code (not processed)."""
+    def store(self, text="Xin chào", user_id=None, quote=None, event_name="user_send_text"):
+        """Store a signed user_send_text (or follow/unfollow) through the webhook code
+        (not processed)."""
         self.seq += 1
         payload = {
             "app_id": self.app_id,
             "sender": {"id": user_id or self.customer["user_id"]},
             "recipient": {"id": self.sim_oa_id},
             "user_id_by_app": "7000000000000000001",
-            "event_name": "user_send_text",
+            "event_name": event_name,
             "message": {"text": text, "msg_id": f"cost-{self.seq}-{user_id}"},
             # one second apart: stored datetimes have no sub-second part
             "timestamp": str(self.base_ms + self.seq * 1000),
         }
+        if quote:
+            payload["message"]["quote_msg_id"] = quote
+        if event_name != "user_send_text":
+            del payload["sender"], payload["message"]
+            payload["follower"] = {"id": user_id or self.customer["user_id"]}
         raw = json.dumps(payload).encode()
         mac = compute_signature(self.app_id, raw, payload["timestamp"], self.oa_secret)
         result = self.env["zalo.event"]._webhook_receive(raw, {"X-ZEvent-Signature": f"mac={mac}"})
@@ -62,15 +70,15 @@ class TestInboundCost(ZaloTransactionCase):
 
     def test_query_count_backlog_of_five_texts(self):
         """A customer who writes faster than one message is processed: the backlog is one
-        savepoint (one flush), the customer's link is read once, the notifications go out
-        once."""
+        savepoint (one flush), the customer's link is read once, the messages are one
+        create (and their zalo.message rows another), the notifications go out once."""
         self.deliver("warm-up: creates the link and the conversation")
         self.deliver("warm-up 2")
         for text in ("một", "hai", "ba", "bốn", "năm"):
             self.store(text)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=34):
+        with self.assertQueryCount(__system__=26):
             self.env["zalo.event"]._process_customer(self.oa.id, self.customer["user_id"])
             self.env.flush_all()
 
@@ -139,8 +147,145 @@ class TestInboundCost(ZaloTransactionCase):
     # A customer's backlog is processed in one transaction, and the conversation's bus
     # notifications go out once for it: every message, in order, formatted together.
 
-    def queued(self, text):
-        return self.env["zalo.event"].browse(self.store(text).event_id)
+    def queued(self, text, **kwargs):
+        return self.env["zalo.event"].browse(self.store(text, **kwargs).event_id)
+
+    def test_inbound_post_matches_message_post(self):
+        """The queue posts the customer's messages together (``_zalo_post_inbound``):
+        each message has the values ``message_post`` gives it, and the same hooks run
+        (the conversation pinned, the customer waiting)."""
+        self.deliver("warm-up: creates the link and the conversation")
+        link = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)])
+        channel = link.channel_id
+        quoted = channel.message_ids[:1]
+
+        def attachment(name):
+            return self.env["ir.attachment"].create(
+                {
+                    "name": name,
+                    "raw": b"x",
+                    "res_model": "discuss.channel",
+                    "res_id": channel.id,
+                }
+            )
+
+        def post_values(name):
+            return {
+                "author_id": link.partner_id.id,
+                "body": Markup("<b>Giá</b> bao nhiêu?"),
+                "attachment_ids": attachment(name).ids,
+                "parent_id": quoted.id,
+                "record_company_id": self.oa.company_id.id,
+            }
+
+        values = post_values("a.jpg")
+        # what the queue posted with before (one message_post per message)
+        expected = (
+            channel.with_context(zalo_inbound=True, mail_create_nosubscribe=True, lang="en_US")
+            .sudo()
+            .message_post(
+                author_id=values["author_id"],
+                body=values["body"],
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachment_ids=values["attachment_ids"],
+                parent_id=values["parent_id"],
+                email_from=False,
+                reply_to=False,
+                record_alias_domain_id=False,
+                record_company_id=values["record_company_id"],
+            )
+        )
+        channel.sudo().zalo_waiting_since = False
+        channel.channel_member_ids.write({"is_pinned": False})
+        posted = channel._zalo_post_inbound([post_values("b.jpg"), post_values("c.jpg")])
+        self.assertEqual(len(posted), 2)
+        self.assertGreater(posted[0].id, expected.id)
+        self.assertLess(posted[0].id, posted[1].id)
+        varying = {"id", "date", "create_date", "write_date", "message_id", "attachment_ids"}
+        fields = [
+            name
+            for name, field in expected._fields.items()
+            if field.store and name not in varying and not name.startswith("__")
+        ]
+        self.maxDiff = None
+        want = {k: v for k, v in expected.read(fields)[0].items() if k != "id"}
+        for message in posted:
+            got = {k: v for k, v in message.read(fields)[0].items() if k != "id"}
+            self.assertEqual(got, want, "as message_post posts it")
+            self.assertEqual(message.attachment_ids.res_id, channel.id)
+        self.assertEqual(posted.attachment_ids.mapped("name"), ["b.jpg", "c.jpg"])
+        self.assertTrue(all(channel.channel_member_ids.mapped("is_pinned")))
+        self.assertEqual(channel.zalo_waiting_since, posted[0].date)
+
+    def test_web_push_for_each_message_of_a_batch(self):
+        """Operators with a browser device get a push for each message posted together;
+        whether they have one is looked up once for the batch."""
+        self.deliver("warm-up: creates the link and the conversation")
+        link = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)])
+        channel = link.channel_id
+        operator = self.env["res.partner"].create({"name": "Trực tổng đài"})
+        channel.sudo().add_members(partner_ids=operator.ids)
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("mail.web_push_vapid_private_key", "private")
+        params.set_param("mail.web_push_vapid_public_key", "public")
+        posts = [
+            {
+                "author_id": link.partner_id.id,
+                "body": Markup(text),
+                "attachment_ids": [],
+                "parent_id": False,
+                "record_company_id": self.oa.company_id.id,
+            }
+            for text in ("một", "hai", "ba")
+        ]
+        Device = type(self.env["mail.partner.device"])
+        with (
+            patch("odoo.addons.mail.models.mail_thread.push_to_end_point") as push,
+            patch.object(
+                Device, "search_count", autospec=True, side_effect=Device.search_count
+            ) as lookups,
+        ):
+            channel._zalo_post_inbound(posts)
+            self.assertEqual(push.call_count, 0, "nobody has a device")
+            self.assertEqual(lookups.call_count, 1, "looked up once for the batch")
+            self.env["mail.partner.device"].sudo().create(
+                {"partner_id": operator.id, "endpoint": "https://push.example/1", "keys": "{}"}
+            )
+            channel._zalo_post_inbound(posts)
+        self.assertEqual(push.call_count, 3, "one push per message")
+        bodies = [json.loads(call.kwargs["payload"])["options"]["body"] for call in push.mock_calls]
+        self.assertEqual(bodies, ["một", "hai", "ba"])
+        self.assertEqual(
+            {call.kwargs["device"]["endpoint"] for call in push.mock_calls},
+            {"https://push.example/1"},
+        )
+
+    def test_a_backlog_keeps_the_order_of_other_events_and_quotes(self):
+        """Messages are posted together up to an event of another kind, or a quote
+        (it may name a message of the backlog): the order is the events' order."""
+        self.deliver("warm-up: creates the link and the conversation")
+        channel = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)]).channel_id
+        first = self.queued("một")
+        second = self.queued("hai")
+        unfollow = self.queued("", event_name="unfollow")
+        third = self.queued("ba")
+        quoting = self.queued("trả lời", quote=third.zalo_msg_id)
+        events = first | second | unfollow | third | quoting
+        self.env["zalo.event"]._process_customer(self.oa.id, self.customer["user_id"])
+        self.assertEqual(set(events.mapped("state")), {"processed"})
+        new = channel.message_ids.filtered(lambda m: m.id >= first.message_id.id).sorted("id")
+        texts = [html2plaintext(m.body) for m in new]
+        self.assertEqual(len(texts), 5, texts)
+        self.assertEqual(texts[:2] + texts[3:], ["một", "hai", "ba", "trả lời"])
+        self.assertIn("unfollowed", texts[2])
+        self.assertEqual(quoting.message_id.parent_id, third.message_id)
+        self.assertEqual(
+            self.env["zalo.message"]
+            .search([("mail_message_id", "in", events.message_id.ids)])
+            .mapped("zalo_msg_id"),
+            [e.zalo_msg_id for e in (first, second, third, quoting)][::-1],
+        )
 
     def sent(self, channel, kind):
         target = json.dumps([self.env.cr.dbname, "discuss.channel", channel.id])
