@@ -17,6 +17,7 @@ import re
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import harness as h
@@ -28,6 +29,8 @@ LABEL = {
     "peer": "peer (OCA mail_gateway_whatsapp)",
     "ours": "ours (zalo_oa)",
 }
+#: Seconds of arrivals per system and rate in the open-loop pass.
+OPEN_SECONDS = 8
 PATHS = {
     "ours": "/zalo_oa/webhook",
     "peer": f"/gateway/whatsapp/{h.PEER_KEY}/update",
@@ -43,6 +46,7 @@ class Bench:
         self.seq = 0
         self.lock = threading.Lock()
         self.results = {}  # (system, level) -> dict
+        self.open_results = {}  # (system, rate) -> dict
         self.notes = []
         self.timings = {}
 
@@ -252,6 +256,70 @@ class Bench:
                     f"late {res['late']}  load {res['load']:.1f}"
                 )
             self.timings[f"inbound @{level}"] = time.time() - t0
+
+    # -------------------------------------------------------------- open loop
+
+    def open_load(self, system, customers, rate, count):
+        """``count`` messages of ``customers`` customers arriving at ``rate`` per second
+        in all, each at its planned time whatever the answers (as Zalo sends: it does not
+        wait for the previous acknowledgement). Latencies count from the planned time, so
+        a server that falls behind is not measured only when it answers."""
+        plans = []
+        for i in range(count):
+            mark = self.mark(system)
+            raw, headers = self.build(system, i % customers, f"{mark} Cho mình hỏi giá")
+            plans.append((i / rate, mark, raw, headers))
+        samples, errors = [], []
+        lock = threading.Lock()
+        start = time.perf_counter() + 0.5
+        load0 = os.getloadavg()[0]
+
+        def send(plan):
+            at, mark, raw, headers = plan
+            t0 = start + at
+            delay = t0 - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                status, body, _dt = h.post(self.server.port, PATHS[system], raw, headers)
+            except Exception as exc:
+                with lock:
+                    errors.append(f"{type(exc).__name__}: {exc}")
+                return
+            t1 = time.perf_counter()
+            with lock:
+                if status != 200:
+                    errors.append(f"HTTP {status}: {body[:200]!r}")
+                samples.append({"mark": mark, "t0": t0, "ack": t1})
+
+        with ThreadPoolExecutor(max_workers=min(count, 400)) as pool:
+            list(pool.map(send, plans))
+        self.watcher.wait_for([s["mark"] for s in samples], timeout=20)
+        for s in samples:
+            s["commit"] = self.watcher.seen.get(s["mark"])
+            s["copies"] = self.watcher.seen.get(s["mark"] + "#n", 0)
+        commits = [s["commit"] for s in samples if s["commit"]]
+        stats = {
+            "ack_span": max(s["ack"] for s in samples) - start,
+            "e2e_span": (max(commits) - start) if commits else 0.0,
+            "load": (load0 + os.getloadavg()[0]) / 2,
+        }
+        return {"samples": samples, "errors": errors, "stats": [stats]}
+
+    def open_loop(self):
+        """Each rate: the systems in turn, ``OPEN_SECONDS`` of arrivals each."""
+        customers = self.args.open_customers
+        for rate in self.args.open_rates:
+            count = int(rate * (OPEN_SECONDS / 2 if self.args.quick else OPEN_SECONDS))
+            for system in self.systems():
+                acc = self.open_load(system, customers, rate, count)
+                res = self.open_results[(system, rate)] = self.summarize(system, f"{rate}/s", acc)
+                h.say(
+                    f"   {system:5} {rate:>4}/s n={res['n']:<5} ack p50/p95 "
+                    f"{res['ack'][0]:.0f}/{res['ack'][1]:.0f} ms  e2e p50/p95/p99 "
+                    f"{fmt3(res['e2e'])} ms  e2e {res['e2e_tput']:5.1f}/s  late {res['late']}"
+                )
+                time.sleep(1)
 
     # -------------------------------------------------------------- profiling
 
@@ -553,6 +621,8 @@ def render(bench, outbound, links, elapsed, zbs=None):
             f"| {ratio(o['e2e'][1], p['e2e'][1]):.2f} |"
         )
     L.append("")
+    if bench.open_results:
+        L += open_loop_table(bench)
     L.append("### Targets")
     L.append("")
     L.append("| target | measured | met |")
@@ -594,6 +664,30 @@ def render(bench, outbound, links, elapsed, zbs=None):
             "| not measured in this run (`--no-zbs`, or see the notes) |"
         )
     return "\n".join(L)
+
+
+def open_loop_table(bench):
+    """The open-loop pass: what a message's latency is when messages arrive at a rate."""
+    L = [
+        f"### Inbound, open loop: {bench.args.open_customers} customers, messages arriving at "
+        "a fixed rate whatever the answers (latency from the planned time; not a target of "
+        "#15, for sizing)",
+        "",
+        "| system | arriving msg/s | n | ack p50/p95 (ms) | end-to-end p50/p95/p99 (ms) "
+        "| end-to-end msg/s | request errors | late |",
+        "|---|---:|---:|---|---|---:|---:|---:|",
+    ]
+    for rate in bench.args.open_rates:
+        for system in bench.systems():
+            r = bench.open_results.get((system, rate))
+            if not r:
+                continue
+            L.append(
+                f"| {LABEL[system]} | {rate} | {r['n']} | {r['ack'][0]:.0f}/{r['ack'][1]:.0f} "
+                f"| {fmt3(r['e2e'])} | {r['e2e_tput']:.1f} | {r['errors']} | {r['late']} |"
+            )
+    L.append("")
+    return L
 
 
 def targets(bench, zbs=None, log_errors=None):
@@ -702,11 +796,18 @@ def main():
         "--no-zbs", dest="zbs", action="store_false", help="skip the ZBS batch (~15-20 min)"
     )
     parser.add_argument("--zbs-count", type=int, default=10_000)
+    parser.add_argument(
+        "--open-rates",
+        default="20,50,100",
+        help="open loop: messages per second in all (comma-separated; '' to skip)",
+    )
+    parser.add_argument("--open-customers", type=int, default=10)
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--db", help="database name (default zt_bench_<pid>)")
     parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
     args.levels = [int(x) for x in args.levels.split(",")]
+    args.open_rates = [int(x) for x in args.open_rates.split(",") if x.strip()]
     if args.quick and args.zbs_count == 10_000:
         args.zbs_count = 1000
     started = time.time()
@@ -717,6 +818,11 @@ def main():
         bench.warm_up()
         h.say("== inbound")
         bench.inbound()
+        if args.open_rates:
+            h.say(f"== inbound, open loop ({args.open_customers} customers)")
+            t0 = time.time()
+            bench.open_loop()
+            bench.timings["open loop"] = time.time() - t0
         if not args.no_outbound:
             h.say("== outbound")
             outbound = bench.optional("outbound", bench.outbound, 40 if args.quick else 150)

@@ -141,7 +141,10 @@ class DiscussChannel(models.Model):
 
         A customer who writes faster than the queue posts (a backlog) costs a fraction
         of one ``message_post`` per message: the create is one INSERT, and the per-record
-        work of ``mail.message.create`` runs once for the batch.
+        work of ``mail.message.create`` runs once for the batch. What is not called is
+        ``message_post`` itself: of Odoo's addons only ``website_livechat`` overrides it
+        on discuss.channel, for livechat channels; addons that react to a new message
+        use the after-hook or ``_notify_thread`` (the chatter bridge does), which run.
         """
         self.ensure_one()
         if not posts:
