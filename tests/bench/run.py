@@ -67,7 +67,7 @@ class Bench:
         )
         self.sim = h.SimulatorProcess(h.CACHE / "bench-simulator.log", odoo_port=self.server.port)
         self.sim.start()
-        n = max(self.args.levels)
+        n = self.customer_count()
         self.customers = h.sim_customers(self.sim, n)
         self.peer_customers = [(f"8490{7000000 + i}", f"Peer customer {i}") for i in range(n)]
         t0 = time.time()
@@ -218,13 +218,20 @@ class Bench:
         """First contact of every customer (links, conversations), then a few more each."""
         h.say("== warm-up: one conversation per customer and system")
         for system in self.systems():
-            for c in range(max(self.args.levels)):
+            for c in range(self.customer_count()):
                 mark = self.mark(system)
                 raw, headers = self.build(system, c, f"{mark} xin chào")
                 h.post(self.server.port, PATHS[system], raw, headers)
             self.watcher.wait_for([], 1)
             self.measure(system, min(2, max(self.args.levels)), 15)  # warms both workers
         time.sleep(2)
+
+    def customer_count(self):
+        """Customers of each system: the highest level, or the open-loop pass's."""
+        levels = list(self.args.levels)
+        if self.args.open_rates:
+            levels.append(self.args.open_customers)
+        return max(levels)
 
     def systems(self):
         return [s for s in SYSTEMS if s != "peer" or self.has_peer]

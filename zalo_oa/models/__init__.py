@@ -1,3 +1,4 @@
+from . import bus_bus
 from . import discuss_channel
 from . import mail_message
 from . import mail_notification

@@ -7,7 +7,7 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import api, fields, models
 
-from . import queue_listener
+from . import bus_bus, queue_listener
 from .zalo_event import (
     BATCH_SIZE,
     EVENT_CHANNEL,
@@ -56,6 +56,9 @@ class ZaloEvent(models.Model):
         listener = None
         if on_call and auto_commit and self._recent_traffic():
             listener = queue_listener.Listener(self.env.cr.dbname, EVENT_CHANNEL, ON_CALL_KEY)
+        if auto_commit:
+            # one connection for the bus notifications of all the run's commits
+            bus_bus.notify_through(self.env.cr, bus_bus.BusNotifier())
         budget = ON_CALL_BUDGET if listener else RUN_BUDGET
         deadline = time.monotonic() + budget.total_seconds()
         busy = False
@@ -92,6 +95,7 @@ class ZaloEvent(models.Model):
                     return
                 time.sleep(max(soon, 0.05))
         finally:
+            bus_bus.release(self.env.cr)
             if listener:
                 listener.close()
 

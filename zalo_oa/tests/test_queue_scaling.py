@@ -1,6 +1,7 @@
 """The queues at scale: the on-call processing run, waking decisions, send pacing, shards."""
 
 import json
+import select
 import socket
 import struct
 import time
@@ -17,7 +18,7 @@ from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tools import config
 
 from .. import _post_load
-from ..models import listen_backlog, queue_listener
+from ..models import bus_bus, listen_backlog, queue_listener
 from ..models.zalo_event import EVENT_CHANNEL, ON_CALL_KEY, PROCESSING_CRONS
 from ..models.zalo_message import SEND_CRONS
 from ..tools.webhook import compute_signature
@@ -324,3 +325,83 @@ class TestListenBacklog(BaseCase):
         server.socket.close()
         server.socket = None  # --no-http
         self.assertIsNone(listen_backlog.deepen(server))
+
+
+@tagged("post_install", "-at_install")
+class TestRunBusNotifier(BaseCase):
+    """A queue run's commits tell the websocket workers through one connection of the
+    run's own (Odoo opens one to the ``postgres`` database for each commit)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = odoo.registry(odoo.tests.get_db_name())
+
+    def setUp(self):
+        super().setUp()
+        self.cr = self.registry.cursor()
+        self.addCleanup(self.cr.close)
+        self.env = odoo.api.Environment(self.cr, odoo.SUPERUSER_ID, {})
+
+    def test_the_run_cursor_notifies_through_its_notifier(self):
+        sent = []
+
+        class Recorder:
+            def notify(self, payloads):
+                sent.append(payloads)
+
+            def release(self):
+                sent.append("released")
+
+        bus_bus.notify_through(self.cr, Recorder())
+        try:
+            with patch.object(
+                odoo.sql_db, "db_connect", side_effect=AssertionError("a connection per commit")
+            ):
+                self.env["bus.bus"]._sendone("zalo-test-a", "zalo/test", {"n": 1})
+                self.env["bus.bus"]._sendone("zalo-test-b", "zalo/test", {"n": 2})
+                self.cr.precommit.run()  # Odoo's hook: the bus.bus rows
+                rows = self.env["bus.bus"].search([("channel", "like", "zalo-test-")])
+                self.cr.postcommit.run()
+        finally:
+            bus_bus.release(self.cr)
+        self.assertEqual(len(rows), 2, "the notifications are stored as Odoo stores them")
+        db = self.cr.dbname
+        self.assertEqual(
+            sent,
+            [
+                [json.dumps([[db, "zalo-test-a"], [db, "zalo-test-b"]], separators=(",", ":"))],
+                "released",
+            ],
+            "one notify of both channels, through the run's notifier, then released",
+        )
+        # released: another cursor's commits are Odoo's business again
+        self.assertIsNone(bus_bus._NOTIFIERS.get(self.cr))
+
+    def test_notifier_reaches_listeners_and_reuses_its_connection(self):
+        listener = odoo.sql_db.db_connect("postgres").cursor()
+        self.addCleanup(listener.close)
+        listener.execute("LISTEN imbus")
+        listener.commit()
+        notifier = bus_bus.BusNotifier()
+        self.addCleanup(notifier.release)
+        with patch.object(odoo.sql_db, "db_connect", wraps=odoo.sql_db.db_connect) as connect:
+            notifier.notify(['["zalo-one"]'])
+            notifier.notify(['["zalo-two"]', '["zalo-three"]'])
+        self.assertEqual(connect.call_count, 1, "one connection for the run")
+        received = []
+        deadline = time.monotonic() + 5
+        connection = listener._cnx
+        while len(received) < 3 and time.monotonic() < deadline:
+            select.select([connection], [], [], 0.5)
+            connection.poll()
+            received += [n.payload for n in connection.notifies if n.channel == "imbus"]
+            connection.notifies.clear()
+        self.assertEqual(received, ['["zalo-one"]', '["zalo-two"]', '["zalo-three"]'])
+        # after the run: a commit notifies on a connection of its own, closed at once
+        notifier.release()
+        self.assertIsNone(notifier._cr)
+        with patch.object(odoo.sql_db, "db_connect", wraps=odoo.sql_db.db_connect) as connect:
+            notifier.notify(['["zalo-late"]'])
+        self.assertEqual(connect.call_count, 1)
+        self.assertIsNone(notifier._cr)
