@@ -161,19 +161,22 @@ class Bench:
         start.wait()
         for t in threads:
             t.join()
-        marks = [s["mark"] for s in samples]
-        self.watcher.wait_for(marks, timeout=late_after)
+        stats = self.settle(samples, min(s["t0"] for s in samples), load0, late_after)
+        return samples, errors, stats
+
+    def settle(self, samples, start, load0, late_after=20):
+        """Wait for the samples' commits (at most ``late_after`` seconds), note them on
+        the samples; the spans from ``start`` and the machine load."""
+        self.watcher.wait_for([s["mark"] for s in samples], timeout=late_after)
         for s in samples:
             s["commit"] = self.watcher.seen.get(s["mark"])
             s["copies"] = self.watcher.seen.get(s["mark"] + "#n", 0)
         commits = [s["commit"] for s in samples if s["commit"]]
-        t_first = min(s["t0"] for s in samples)
-        stats = {
-            "ack_span": max(s["ack"] for s in samples) - t_first,
-            "e2e_span": (max(commits) - t_first) if commits else 0.0,
+        return {
+            "ack_span": max(s["ack"] for s in samples) - start,
+            "e2e_span": (max(commits) - start) if commits else 0.0,
             "load": (load0 + os.getloadavg()[0]) / 2,
         }
-        return samples, errors, stats
 
     def measure(self, system, level, per_customer, rounds=1, acc=None, paced=False):
         """Run ``rounds`` chunks and aggregate (``acc`` accumulates across calls)."""
@@ -301,16 +304,7 @@ class Bench:
 
         with ThreadPoolExecutor(max_workers=min(count, 400)) as pool:
             list(pool.map(send, plans))
-        self.watcher.wait_for([s["mark"] for s in samples], timeout=20)
-        for s in samples:
-            s["commit"] = self.watcher.seen.get(s["mark"])
-            s["copies"] = self.watcher.seen.get(s["mark"] + "#n", 0)
-        commits = [s["commit"] for s in samples if s["commit"]]
-        stats = {
-            "ack_span": max(s["ack"] for s in samples) - start,
-            "e2e_span": (max(commits) - start) if commits else 0.0,
-            "load": (load0 + os.getloadavg()[0]) / 2,
-        }
+        stats = self.settle(samples, start, load0)
         return {"samples": samples, "errors": errors, "stats": [stats]}
 
     def open_loop(self):

@@ -1,6 +1,7 @@
 """Processing one stored webhook event: the customer, the conversation, the message."""
 
 import base64
+import itertools
 import logging
 
 from markupsafe import Markup, escape
@@ -244,24 +245,19 @@ class ZaloEvent(models.Model):
             }
             prepared.append((record, event, link, channel, post))
         rows = []
-        start = 0
-        while start < len(prepared):
-            # consecutive messages of one conversation are posted together
-            channel = prepared[start][3]
-            end = start
-            while end < len(prepared) and prepared[end][3] == channel:
-                end += 1
-            chunk = prepared[start:end]
+        # consecutive messages of one conversation are posted together
+        for channel, group in itertools.groupby(prepared, key=lambda item: item[3]):
+            chunk = list(group)
             messages = channel._zalo_post_inbound([item[4] for item in chunk])
             for (record, event, link, _channel, _post), message in zip(
                 chunk, messages, strict=True
             ):
                 record.message_id = message
-                row = record._message_row(
-                    "inbound", channel, message, link, event.msg_id, "delivered"
+                rows.append(
+                    record._message_row(
+                        "inbound", channel, message, link, event.msg_id, "delivered"
+                    )
                 )
-                rows.append(row)
-            start = end
         self.env["zalo.message"].sudo().create(rows)
         for record, _event, link, channel, _post in prepared:
             record._touch_window(link, channel, record.zalo_timestamp)

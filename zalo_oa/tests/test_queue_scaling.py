@@ -405,3 +405,28 @@ class TestRunBusNotifier(BaseCase):
             notifier.notify(['["zalo-late"]'])
         self.assertEqual(connect.call_count, 1)
         self.assertIsNone(notifier._cr)
+
+    def test_a_processing_run_notifies_through_one_connection(self):
+        """A run that may commit registers a notifier for its cursor, and releases it
+        when it ends (nothing queued here: the run only commits empty transactions)."""
+        Event = type(self.env["zalo.event"])
+        registered = []
+        real = bus_bus.notify_through
+
+        def spy(cr, notifier):
+            registered.append((cr, notifier))
+            return real(cr, notifier)
+
+        module = "odoo.addons.zalo_oa.models.zalo_event_queue"
+        with (
+            patch(f"{module}.may_commit", return_value=True),
+            patch(f"{module}.bus_bus.notify_through", side_effect=spy),
+            patch.object(Event, "_waiting_customers", return_value=[]),
+            patch.object(Event, "_next_due_within", return_value=None),
+            patch.object(Event, "_recover_stuck"),
+        ):
+            self.env["zalo.event"]._cron_process_events()
+        self.assertEqual(len(registered), 1)
+        self.assertIs(registered[0][0], self.cr)
+        self.assertTrue(registered[0][1]._released, "released when the run ends")
+        self.assertIsNone(bus_bus._NOTIFIERS.get(self.cr))
