@@ -47,6 +47,7 @@ class Bench:
         self.lock = threading.Lock()
         self.results = {}  # (system, level) -> dict
         self.open_results = {}  # (system, rate) -> dict
+        self.same_rate = {}  # (reference, level) -> (rate, dict): ours at that rate
         self.notes = []
         self.timings = {}
 
@@ -319,6 +320,34 @@ class Bench:
                     f"   {system:5} {rate:>4}/s n={res['n']:<5} ack p50/p95 "
                     f"{res['ack'][0]:.0f}/{res['ack'][1]:.0f} ms  e2e p50/p95/p99 "
                     f"{fmt3(res['e2e'])} ms  e2e {res['e2e_tput']:5.1f}/s  late {res['late']}"
+                )
+                time.sleep(1)
+
+    def same_rate_pass(self):
+        """Ours at each reference's own message rate (open loop, same customers).
+
+        In the closed loop each system's clients send as fast as it acknowledges: ours
+        acknowledges before processing, so its clients send several times more messages
+        per second than the references' and its latencies are those of a heavier load.
+        Here the messages of ours arrive at the rate the reference reached in the closed
+        loop at that level (its end-to-end msg/s), evenly spread over the level's
+        customers, so that the latencies compare at the same load.
+        """
+        for level in self.args.levels:
+            for ref in ("floor", "peer"):
+                closed = self.results.get((ref, level))
+                if not closed or ref not in self.systems() or not closed["e2e_tput"]:
+                    continue
+                rate = closed["e2e_tput"]
+                seconds = OPEN_SECONDS / 2 if self.args.quick else OPEN_SECONDS
+                count = max(level, int(rate * seconds))
+                acc = self.open_load("ours", level, rate, count)
+                res = self.summarize("ours", f"{ref}-rate@{level}", acc)
+                self.same_rate[(ref, level)] = (rate, res)
+                h.say(
+                    f"   ours  @{level:<3} at the {ref}'s {rate:5.1f}/s n={res['n']:<5} "
+                    f"e2e p50/p95/p99 {fmt3(res['e2e'])} ms ({ref} closed loop "
+                    f"{fmt3(closed['e2e'])} ms)  late {res['late']}"
                 )
                 time.sleep(1)
 
@@ -622,6 +651,8 @@ def render(bench, outbound, links, elapsed, zbs=None):
             f"| {ratio(o['e2e'][1], p['e2e'][1]):.2f} |"
         )
     L.append("")
+    if bench.same_rate:
+        L += same_rate_table(bench)
     if bench.open_results:
         L += open_loop_table(bench)
     L.append("### Targets")
@@ -665,6 +696,28 @@ def render(bench, outbound, links, elapsed, zbs=None):
             "| not measured in this run (`--no-zbs`, or see the notes) |"
         )
     return "\n".join(L)
+
+
+def same_rate_table(bench):
+    """Ours at the rate each reference reached in the closed loop."""
+    L = [
+        "### Inbound at the same load: ours at each reference's own closed-loop message "
+        "rate (open loop, the level's customers; latency from the planned time)",
+        "",
+        "| customers | rate of | msg/s | n | ours end-to-end p50/p95/p99 (ms) "
+        "| reference's closed-loop end-to-end p50/p95/p99 (ms) | ours p50 ÷ ref "
+        "| ours p95 ÷ ref | late |",
+        "|---:|---|---:|---:|---|---|---:|---:|---:|",
+    ]
+    for (ref, level), (rate, r) in sorted(bench.same_rate.items(), key=lambda i: i[0][::-1]):
+        c = bench.results[(ref, level)]
+        L.append(
+            f"| {level} | {ref} | {rate:.1f} | {r['n']} | {fmt3(r['e2e'])} | {fmt3(c['e2e'])} "
+            f"| {ratio(r['e2e'][0], c['e2e'][0]):.2f} | {ratio(r['e2e'][1], c['e2e'][1]):.2f} "
+            f"| {r['late']} |"
+        )
+    L.append("")
+    return L
 
 
 def open_loop_table(bench):
@@ -738,6 +791,22 @@ def targets(bench, zbs=None, log_errors=None):
             f"{o1['e2e'][0]:.1f} vs {f1['e2e'][0]:.1f} ms (×{r:.2f})",
             r <= 1.5,
         )
+    same = bench.same_rate
+    if ("floor", 1) in same and f1:
+        rate, r = same[("floor", 1)]
+        q = ratio(r["e2e"][0], f1["e2e"][0])
+        row(
+            "(same load, not #15's wording) e2e p50 @1 at the floor's rate ≤ 1.5× floor",
+            f"{r['e2e'][0]:.1f} vs {f1['e2e'][0]:.1f} ms at {rate:.1f} msg/s (×{q:.2f})",
+            q <= 1.5,
+        )
+    if ("peer", 10) in same and p10:
+        rate, r = same[("peer", 10)]
+        row(
+            "(same load, not #15's wording) e2e p95 @10 at the peer's rate ≤ peer's",
+            f"{r['e2e'][1]:.0f} vs {p10['e2e'][1]:.0f} ms at {rate:.1f} msg/s",
+            r["e2e"][1] <= p10["e2e"][1],
+        )
     if o50:
         errors = {s: (R.get((s, 50)) or {}).get("errors", 0) for s in ("ours", "floor", "peer")}
         row(
@@ -803,6 +872,12 @@ def main():
         help="open loop: messages per second in all (comma-separated; '' to skip)",
     )
     parser.add_argument("--open-customers", type=int, default=10)
+    parser.add_argument(
+        "--no-same-rate",
+        dest="same_rate",
+        action="store_false",
+        help="skip ours at the references' own message rate (open loop)",
+    )
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--db", help="database name (default zt_bench_<pid>)")
     parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
@@ -819,6 +894,11 @@ def main():
         bench.warm_up()
         h.say("== inbound")
         bench.inbound()
+        if args.same_rate:
+            h.say("== inbound, ours at the references' own message rate (open loop)")
+            t0 = time.time()
+            bench.same_rate_pass()
+            bench.timings["same rate"] = time.time() - t0
         if args.open_rates:
             h.say(f"== inbound, open loop ({args.open_customers} customers)")
             t0 = time.time()
