@@ -18,6 +18,10 @@ _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 100
+#: Customers processed in one transaction (see ``_process_waiting_customers``): at most
+#: this many, and no more once the group has run this long (seconds).
+GROUP_CUSTOMERS = 10
+GROUP_BUDGET = 0.05
 STUCK_AFTER = timedelta(minutes=5)
 #: The errors that mean "another transaction had it": Odoo's own list (it retries
 #: requests on them), as exception classes.

@@ -11,6 +11,8 @@ from . import bus_bus, queue_listener
 from .zalo_event import (
     BATCH_SIZE,
     EVENT_CHANNEL,
+    GROUP_BUDGET,
+    GROUP_CUSTOMERS,
     ON_CALL_AFTER_TRAFFIC,
     ON_CALL_BUDGET,
     ON_CALL_KEY,
@@ -130,20 +132,43 @@ class ZaloEvent(models.Model):
         return [(oa_id, user_id) for oa_id, user_id, _next in self.env.cr.fetchall()]
 
     def _process_waiting_customers(self, limit, auto_commit):
-        """Process the backlog of each customer that no other worker holds."""
+        """Process the backlog of each customer that no other worker holds.
+
+        Customers are committed in groups (``GROUP_CUSTOMERS``, ``GROUP_BUDGET``): when
+        many customers each have a message or two waiting, one transaction per customer
+        would cost a commit and a cold start of every read per message. A group shares
+        them, and its conversations' bus notifications are formatted together. The
+        first customer of a group waits at most the group's budget for its commit.
+        """
         count = 0
         customers = self._waiting_customers(limit)
         if auto_commit:
-            # each customer in a transaction of its own, READ COMMITTED from its start
+            # each group in a transaction of its own, READ COMMITTED from its start
             self.env.cr.commit()  # pylint: disable=invalid-commit
+        posted = []
+        grouped = 0
+        started = time.monotonic()
         for oa_id, user_id in customers:
-            count += self._process_customer(oa_id, user_id)
+            count += self._process_customer(oa_id, user_id, posted=posted)
+            grouped += 1
+            if not auto_commit:
+                continue
+            if grouped >= GROUP_CUSTOMERS or time.monotonic() - started >= GROUP_BUDGET:
+                self.env["discuss.channel"]._zalo_notify_new_messages(posted)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                posted, grouped, started = [], 0, time.monotonic()
+        if grouped:
+            self.env["discuss.channel"]._zalo_notify_new_messages(posted)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return count
 
-    def _process_customer(self, oa_id, user_id):
-        """Process one customer's waiting events in order; 0 when another worker has it."""
+    def _process_customer(self, oa_id, user_id, posted=None):
+        """Process one customer's waiting events in order; 0 when another worker has it.
+
+        The ids of the messages posted are added to ``posted`` when given, for the caller
+        to notify (``discuss.channel._zalo_notify_new_messages``); else they are notified
+        here."""
         cr = self.env.cr
         cr.execute(
             "SELECT pg_try_advisory_xact_lock(hashtext(%s))", [self._lock_key(oa_id, user_id)]
@@ -167,10 +192,12 @@ class ZaloEvent(models.Model):
         )
         now = fields.Datetime.now()
         count = 0
-        # The conversation's bus notifications go out once for the backlog, and the
-        # customer's link is looked up once (a customer who writes faster than one
-        # message is processed costs less per message).
-        posted = []
+        # The conversation's bus notifications go out once for the backlog (or for the
+        # caller's group), and the customer's link is looked up once (a customer who
+        # writes faster than one message is processed costs less per message).
+        notify = posted is None
+        posted = [] if posted is None else posted
+        start = len(posted)
         links = {}
         backlog = backlog.with_context(zalo_deferred_messages=posted, zalo_backlog_links=links)
         due = backlog.browse()
@@ -181,19 +208,20 @@ class ZaloEvent(models.Model):
         # The whole backlog in one savepoint (one flush for all of it); when an event
         # fails, it is rolled back and processed again one event at a time.
         if len(due) > 1 and due._process_together():
+            count = len(due)
+        else:
+            del posted[start:]
+            links.clear()
+            for event in due:
+                count += 1
+                before = len(posted)
+                if not event._process():
+                    # it failed and waits for its retry: so do the later ones (what it
+                    # posted was rolled back with its savepoint)
+                    del posted[before:]
+                    break
+        if notify:
             self.env["discuss.channel"]._zalo_notify_new_messages(posted)
-            return len(due)
-        del posted[:]
-        links.clear()
-        for event in due:
-            count += 1
-            before = len(posted)
-            if not event._process():
-                # it failed and waits for its retry: so do the later ones (what it
-                # posted was rolled back with its savepoint)
-                del posted[before:]
-                break
-        self.env["discuss.channel"]._zalo_notify_new_messages(posted)
         return count
 
     def _next_due_within(self, delta):

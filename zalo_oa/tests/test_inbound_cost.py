@@ -12,10 +12,8 @@ from ..tools.webhook import compute_signature
 from .common import ZaloTransactionCase
 
 
-@tagged("post_install", "-at_install")
-class TestInboundCost(ZaloTransactionCase):
-    """The cost of inbound texts: one on an existing conversation (pinned), and a
-    backlog, whose conversation notifications go out once."""
+class InboundCase(ZaloTransactionCase):
+    """Inbound texts stored through the webhook code and processed as a cron does."""
 
     def setUp(self):
         super().setUp()
@@ -55,6 +53,22 @@ class TestInboundCost(ZaloTransactionCase):
         # what a processing cron runs for the customer (in the test's transaction)
         self.env["zalo.event"]._process_customer(self.oa.id, user_id or self.customer["user_id"])
         return result
+
+    def queued(self, text, **kwargs):
+        return self.env["zalo.event"].browse(self.store(text, **kwargs).event_id)
+
+    def sent(self, channel, kind):
+        target = json.dumps([self.env.cr.dbname, "discuss.channel", channel.id])
+        target = target.replace(" ", "")
+        values = self.env.cr.precommit.data.get("bus.bus.values", [])
+        messages = [json.loads(v["message"]) for v in values if v["channel"] == target]
+        return [m["payload"] for m in messages if m["type"] == kind]
+
+
+@tagged("post_install", "-at_install")
+class TestInboundCost(InboundCase):
+    """The cost of inbound texts: one on an existing conversation (pinned), and a
+    backlog, whose conversation notifications go out once."""
 
     def test_query_count_one_inbound_text(self):
         self.deliver("warm-up: creates the link and the conversation")
@@ -146,9 +160,6 @@ class TestInboundCost(ZaloTransactionCase):
 
     # A customer's backlog is processed in one transaction, and the conversation's bus
     # notifications go out once for it: every message, in order, formatted together.
-
-    def queued(self, text, **kwargs):
-        return self.env["zalo.event"].browse(self.store(text, **kwargs).event_id)
 
     def test_inbound_post_matches_message_post(self):
         """The queue posts the customer's messages together (``_zalo_post_inbound``):
@@ -287,13 +298,6 @@ class TestInboundCost(ZaloTransactionCase):
             [e.zalo_msg_id for e in (first, second, third, quoting)][::-1],
         )
 
-    def sent(self, channel, kind):
-        target = json.dumps([self.env.cr.dbname, "discuss.channel", channel.id])
-        target = target.replace(" ", "")
-        values = self.env.cr.precommit.data.get("bus.bus.values", [])
-        messages = [json.loads(v["message"]) for v in values if v["channel"] == target]
-        return [m["payload"] for m in messages if m["type"] == kind]
-
     def test_one_batch_of_notifications_per_backlog(self):
         self.deliver("warm-up: creates the link and the conversation")
         channel = self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)]).channel_id
@@ -345,3 +349,106 @@ class TestInboundCost(ZaloTransactionCase):
             ),
             2,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerGroups(InboundCase):
+    """A processing run commits several customers together: one transaction and one
+    formatting of the bus notifications for a group, each customer still on its own."""
+
+    def setUp(self):
+        super().setUp()
+        self.others = [self.sim.add_customer(name=n) for n in ("Trần Thu Hà", "Phạm Văn Đức")]
+        self.user_ids = [self.customer["user_id"]] + [c["user_id"] for c in self.others]
+        for user_id in self.user_ids:
+            self.deliver("warm-up: creates the link and the conversation", user_id)
+        self.channels = {
+            link.zalo_user_id: link.channel_id
+            for link in self.env["zalo.partner.link"].search([("oa_id", "=", self.oa.id)])
+        }
+        self.env.cr.precommit.data.get("bus.bus.values", []).clear()
+
+    def run_queue(self, customers=10, budget=10.0):
+        """``_process_waiting_customers`` as a run that may commit; returns the count,
+        the commits (each as the ids of the messages it notifies) and the number of
+        ``message_format`` calls."""
+        module = "odoo.addons.zalo_oa.models.zalo_event_queue"
+        commits = []
+        Message = type(self.env["mail.message"])
+        cr = self.env.cr
+
+        def commit():
+            # what the transaction notifies by its commit (kept open: the test's; the
+            # bus rows of what came before are written at each savepoint's flush)
+            commits.append(
+                sorted(
+                    p["message"]["id"]
+                    for channel in self.channels.values()
+                    for p in self.sent(channel, "discuss.channel/new_message")
+                )
+            )
+            self.env.flush_all()
+
+        with (
+            patch(f"{module}.GROUP_CUSTOMERS", customers),
+            patch(f"{module}.GROUP_BUDGET", budget),
+            patch.object(cr, "commit", side_effect=commit),
+            patch.object(
+                Message, "message_format", autospec=True, side_effect=Message.message_format
+            ) as formats,
+        ):
+            count = self.env["zalo.event"]._process_waiting_customers(100, True)
+        return count, commits, formats.call_count
+
+    def test_a_group_is_one_transaction(self):
+        events = [self.queued(f"tin {i}", user_id=u) for i, u in enumerate(self.user_ids)]
+        count, commits, formats = self.run_queue()
+        self.assertEqual(count, 3)
+        # one commit after listing the customers, then one for the group of three
+        self.assertEqual(len(commits), 2)
+        posted = sorted(e.message_id.id for e in events)
+        self.assertEqual(commits, [[], posted], "the three notified before one commit")
+        self.assertEqual(formats, 1, "the group's messages formatted together")
+        for event, user_id in zip(events, self.user_ids, strict=True):
+            self.assertEqual(event.state, "processed")
+            self.assertEqual(event.channel_id, self.channels[user_id])
+            new = self.sent(self.channels[user_id], "discuss.channel/new_message")
+            self.assertEqual([p["message"]["id"] for p in new], event.message_id.ids)
+
+    def test_group_size_and_budget(self):
+        for text in ("một", "hai"):
+            for user_id in self.user_ids:
+                self.queued(text, user_id=user_id)
+        count, commits, _formats = self.run_queue(customers=2)
+        self.assertEqual(count, 6)
+        # each commit's own notifications: two customers' two messages, then one's
+        self.assertEqual([len(ids) for ids in commits], [0, 4, 2])
+        for user_id in self.user_ids:
+            self.queued("ba", user_id=user_id)
+        count, commits, _formats = self.run_queue(budget=0)
+        self.assertEqual(count, 3)
+        self.assertEqual(len(commits), 4, "no budget: a commit for each customer")
+
+    def test_a_failed_customer_keeps_the_others_of_its_group(self):
+        """One customer's failure rolls back and retries that customer's event only: the
+        messages of the customers before and after it in the group are posted and
+        notified."""
+        first, second, third = (self.queued("tin", user_id=u) for u in self.user_ids)
+        Event = type(self.env["zalo.event"])
+        real = Event._touch_window
+
+        def touch_window(event, link, chan, when):
+            real(event, link, chan, when)
+            if event == second:
+                raise ValueError("the second customer's event fails after posting")
+
+        with patch.object(Event, "_touch_window", touch_window):
+            count, commits, _formats = self.run_queue()
+        self.assertEqual(count, 3)
+        self.assertEqual(
+            (first.state, second.state, third.state), ("processed", "queued", "processed")
+        )
+        self.assertFalse(second.message_id.exists())
+        self.assertEqual(commits[-1], sorted((first | third).message_id.ids))
+        second_channel = self.channels[self.user_ids[1]]
+        self.assertFalse(self.sent(second_channel, "discuss.channel/new_message"))
