@@ -207,6 +207,8 @@ class Bench:
             "e2e_tput": committed / (sum(st["e2e_span"] for st in stats) or inf),
             "load": sum(st["load"] for st in stats) / len(stats),
         }
+        if self.args.samples:
+            self.write_samples(system, level, samples)
         if errors:
             self.notes.append(
                 f"{system} @{level}: {len(errors)} request error(s), e.g. {errors[0]}"
@@ -217,6 +219,22 @@ class Bench:
                 "after the load (counted as infinitely late in the percentiles)"
             )
         return res
+
+    def write_samples(self, system, level, samples):
+        """One JSON line per measured load (``--samples``): each message's send time from
+        the load's first, its acknowledgement and end-to-end latency (ms; null: not
+        committed), to see when in a load a slow message was sent."""
+        first = min(s["t0"] for s in samples)
+        rows = [
+            [
+                round(s["t0"] - first, 4),
+                round((s["ack"] - s["t0"]) * 1000, 2),
+                round((s["commit"] - s["t0"]) * 1000, 2) if s["commit"] else None,
+            ]
+            for s in sorted(samples, key=lambda s: s["t0"])
+        ]
+        with open(self.args.samples, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"system": system, "load": str(level), "rows": rows}) + "\n")
 
     def warm_up(self):
         """First contact of every customer (links, conversations), then a few more each."""
@@ -877,6 +895,11 @@ def main():
         dest="same_rate",
         action="store_false",
         help="skip ours at the references' own message rate (open loop)",
+    )
+    parser.add_argument(
+        "--samples",
+        metavar="FILE",
+        help="append each measured load's per-message send time and latencies to FILE (JSON lines)",
     )
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--db", help="database name (default zt_bench_<pid>)")
