@@ -224,7 +224,7 @@ class Bench:
         """One JSON line per measured load (``--samples``): each message's send time from
         the load's first, its acknowledgement and end-to-end latency (ms; null: not
         committed), to see when in a load a slow message was sent."""
-        first = min(s["t0"] for s in samples)
+        first = min((s["t0"] for s in samples), default=0.0)
         rows = [
             [
                 round(s["t0"] - first, 4),
