@@ -18,25 +18,26 @@ from harness import percentile
 
 
 def summarize(load, window, over):
+    """The load's line and its windows' line. A message never committed counts as
+    infinitely late, as in ``run.py``'s percentiles."""
     rows = load["rows"]
-    e2e = [r[2] for r in rows if r[2] is not None]
-    late = len(rows) - len(e2e)
+    e2e = [float("inf") if r[2] is None else r[2] for r in rows]
+    late = sum(1 for r in rows if r[2] is None)
     head = f"{load['system']} {load['load']}: n={len(rows)}"
-    if not e2e:
-        return head + f", none committed ({late} late)"
+    if not rows:
+        return head
     head += (
         f", e2e p50/p95/max {percentile(e2e, 50):.0f}/{percentile(e2e, 95):.0f}/"
         f"{max(e2e):.0f} ms, {late} late"
     )
     buckets = {}
-    for sent, _ack, lat in rows:
+    for (sent, _ack, _lat), lat in zip(rows, e2e, strict=True):
         buckets.setdefault(int(sent / window), []).append(lat)
     cells = []
     for key in sorted(buckets):
-        lats = buckets[key]
-        worst = max((x for x in lats if x is not None), default=float("inf"))
+        worst = max(buckets[key])
         mark = "*" if worst > over else ""
-        cells.append(f"{key * window:.2f}s:{len(lats)}/{worst:.0f}{mark}")
+        cells.append(f"{key * window:.2f}s:{len(buckets[key])}/{worst:.0f}{mark}")
     return head + "\n  " + " ".join(cells)
 
 
